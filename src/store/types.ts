@@ -56,13 +56,7 @@ export interface DelegationTokens {
 }
 
 export type AuditAction =
-  | 'sign-in'
-  | 'refresh'
-  | 'introspect'
-  | 'revoke'
-  | 'revoke-all'
-  | 'bulk-revoke'
-  | 'logout';
+  'sign-in' | 'refresh' | 'introspect' | 'revoke' | 'revoke-all' | 'bulk-revoke' | 'logout';
 
 export interface AuditEntryInput {
   actor: string;
@@ -90,11 +84,21 @@ export interface AuditQuery {
   owner?: string;
   action?: AuditAction;
   result?: AuditEntryInput['result'];
+  /** Entries at or after this time. */
   since?: Date;
+  /** Entries before this time (exclusive). */
   until?: Date;
   /** Entries with an id below this one: keyset paging, newest first. */
   beforeId?: number;
+  /** 1 to 1000; 100 when absent. */
   limit?: number;
+}
+
+/** Rows deleted by one sweep. */
+export interface SweepCounts {
+  loginTransactions: number;
+  sessions: number;
+  tokens: number;
 }
 
 export type ChangeEvent =
@@ -109,14 +113,19 @@ export interface TrackerStore {
   close(): Promise<void>;
 
   saveLoginTransaction(transaction: StoredLoginTransaction): Promise<void>;
-  /** Deletes and returns the transaction in one step, so a state value works once. */
+  /**
+   * Deletes and returns the transaction in one step, so a state value works once. Returns null
+   * for an unknown or expired state (an expired one is deleted too).
+   */
   takeLoginTransaction(state: string): Promise<StoredLoginTransaction | null>;
 
   createSession(session: Session): Promise<void>;
+  /** Returns null for an unknown or expired session. */
   getSession(idHash: string): Promise<Session | null>;
   deleteSession(idHash: string): Promise<void>;
   deleteSessionsOfDevice(deviceId: string): Promise<void>;
 
+  /** Inserts the device, or updates userAgent, browser, os and lastSeen of a known id. */
   upsertDevice(device: Omit<Device, 'firstSeen'> & { firstSeen?: Date }): Promise<Device>;
   getDevice(id: string): Promise<Device | null>;
   getDevicesByPublicId(publicIds: string[]): Promise<Device[]>;
@@ -139,6 +148,9 @@ export interface TrackerStore {
   /** Calls `listener` for events published by any instance; returns the unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): Promise<() => Promise<void>>;
 
-  /** Deletes expired transactions, sessions and tokens. */
-  sweep(now?: Date): Promise<void>;
+  /**
+   * Deletes expired transactions and sessions, and tokens that no live session on their device
+   * can use any more (the rule is on `sweepExpired` in src/store/sql/sweep.ts).
+   */
+  sweep(now?: Date): Promise<SweepCounts>;
 }
