@@ -122,10 +122,21 @@ function resolveConfig(parsed: ParsedConfig): Config {
     tracker,
     databaseUrl: parsed.database.url,
     authServer,
-    admin: parsed.admin,
+    admin: resolveAdmin(parsed),
     idp,
     warnings,
   };
+}
+
+/**
+ * The embedded server's demo `admin` account carries `groups: ["session-admins"]`, so with no admin
+ * setting in embedded mode that claim makes an administrator. External mode gets no default: there
+ * nobody is an administrator until the configuration names them.
+ */
+function resolveAdmin(parsed: ParsedConfig): ParsedConfig['admin'] {
+  const unset = parsed.admin.usernames.length === 0 && parsed.admin.claim === undefined;
+  if (!unset || parsed.authServer.mode !== 'embedded') return parsed.admin;
+  return { ...parsed.admin, claim: { name: 'groups', value: 'session-admins' } };
 }
 
 function resolveTracker(

@@ -10,6 +10,8 @@ export interface TrackerContext {
   directory: DelegationDirectory;
   relyingParty: RelyingParty;
   logger: Logger;
+  /** Folder of the built UI; defaults to dist/web of the project. */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
