@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -32,10 +32,12 @@ export function stripQuery(url: string): string {
   return index === -1 ? url : url.slice(0, index);
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({
+/** Creates the pino logger with redaction; `destination` defaults to stdout (tests pass a capture). */
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     level: process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
