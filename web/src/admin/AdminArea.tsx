@@ -1,0 +1,32 @@
+import type { TrackerConfig } from '../api/types.ts';
+import { Link } from '../components/Link.tsx';
+import type { Route } from '../lib/router.ts';
+import { AdminDelegationsPage } from './AdminDelegationsPage.tsx';
+import { AuditPage } from './AuditPage.tsx';
+import { UserDetailPage } from './UserDetailPage.tsx';
+
+type AdminRoute = Extract<Route, { page: 'admin-delegations' | 'admin-user' | 'admin-audit' }>;
+
+/**
+ * The administrator pages. They are linked for administrators only, but anyone may open the URL:
+ * the tracker answers 403 and the page shows why.
+ */
+export function AdminArea({ route, config }: { route: AdminRoute; config: TrackerConfig }) {
+  return (
+    <div className="admin">
+      <nav className="tabs" aria-label="Administration">
+        <Link href="/admin" aria-current={route.page !== 'admin-audit' ? 'page' : undefined}>
+          Delegations
+        </Link>
+        <Link href="/admin/audit" aria-current={route.page === 'admin-audit' ? 'page' : undefined}>
+          Audit log
+        </Link>
+      </nav>
+      {route.page === 'admin-delegations' && <AdminDelegationsPage config={config} />}
+      {route.page === 'admin-user' && (
+        <UserDetailPage key={route.username} username={route.username} config={config} />
+      )}
+      {route.page === 'admin-audit' && <AuditPage />}
+    </div>
+  );
+}

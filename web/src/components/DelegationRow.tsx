@@ -1,0 +1,51 @@
+import type { Delegation, IntrospectionMode } from '../api/types.ts';
+import { ClientCell } from './ClientCell.tsx';
+import { DelegationActions } from './DelegationActions.tsx';
+import { DeviceCell } from './DeviceCell.tsx';
+import { ScopeList } from './ScopeList.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+import { TimeCell } from './TimeCell.tsx';
+
+interface DelegationRowProps {
+  delegation: Delegation;
+  introspectionMode: IntrospectionMode;
+  onChanged: () => void;
+}
+
+export function DelegationRow({ delegation, introspectionMode, onChanged }: DelegationRowProps) {
+  return (
+    <tr className={delegation.thisBrowser ? 'row-highlight' : undefined}>
+      <td>
+        <ClientCell label={delegation.clientLabel} id={delegation.clientId} />
+      </td>
+      <td>
+        <code className="id">{delegation.delegationId}</code>
+      </td>
+      <td>
+        <code className="id">{delegation.id}</code>
+      </td>
+      <td>
+        <DeviceCell device={delegation.device} thisBrowser={delegation.thisBrowser} />
+      </td>
+      <td>
+        <TimeCell iso={delegation.created} />
+      </td>
+      <td>
+        <TimeCell iso={delegation.expires} relative />
+      </td>
+      <td>
+        <StatusBadge status={delegation.status} />
+      </td>
+      <td>
+        <ScopeList scope={delegation.scope} />
+      </td>
+      <td>
+        <DelegationActions
+          delegation={delegation}
+          introspectionMode={introspectionMode}
+          onChanged={onChanged}
+        />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,23 @@
+import { ApiError, errorMessage } from '../api/http.ts';
+
+interface ErrorStateProps {
+  error: unknown;
+  onRetry?: () => void;
+}
+
+/** Shows why loading failed, with a Retry button; a 403 gets a heading that says what it means. */
+export function ErrorState({ error, onRetry }: ErrorStateProps) {
+  const forbidden = error instanceof ApiError && error.status === 403;
+
+  return (
+    <div className="state state-error" role="alert">
+      <p className="state-title">{forbidden ? 'Administrators only' : 'Could not load this page'}</p>
+      <p>{errorMessage(error)}</p>
+      {onRetry && !forbidden && (
+        <button type="button" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}

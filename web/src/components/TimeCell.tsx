@@ -1,0 +1,11 @@
+import { formatDateTime, formatRelative } from '../lib/format.ts';
+
+/** A time in local format, with the distance from now ("in 23 h") when `relative` is on. */
+export function TimeCell({ iso, relative = false }: { iso: string; relative?: boolean }) {
+  return (
+    <time dateTime={iso} title={iso} className="time">
+      {formatDateTime(iso)}
+      {relative && <span className="relative">{formatRelative(iso)}</span>}
+    </time>
+  );
+}

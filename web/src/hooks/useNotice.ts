@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+
+export interface Notice {
+  kind: 'info' | 'error';
+  message: string;
+}
+
+// Codes the tracker puts in `/?notice=` after a sign-in or logout redirect (docs/api.md).
+const NOTICES: Record<string, Notice> = {
+  login_expired: {
+    kind: 'error',
+    message: 'That sign-in link was already used or has expired. Sign in again.',
+  },
+  login_denied: {
+    kind: 'error',
+    message: 'The sign-in was cancelled or refused at the authorization server. Sign in again to continue.',
+  },
+  login_failed: {
+    kind: 'error',
+    message:
+      'The sign-in could not be completed with the authorization server. Try again; if it keeps failing, ask an administrator to check the tracker log.',
+  },
+  logged_out: { kind: 'info', message: 'You are logged out.' },
+};
+
+function readNotice(): Notice | null {
+  const code = new URLSearchParams(window.location.search).get('notice');
+  if (code === null) return null;
+  return (
+    NOTICES[code] ?? { kind: 'error', message: `The sign-in did not complete (${code}). Sign in again.` }
+  );
+}
+
+/**
+ * Returns the notice of the `?notice=` query parameter and a function that dismisses it. The query is
+ * removed from the address bar right away, so a reload does not show the notice again.
+ */
+export function useNotice(): [Notice | null, () => void] {
+  const [notice, setNotice] = useState(readNotice);
+
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has('notice')) return;
+    url.searchParams.delete('notice');
+    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  }, []);
+
+  return [notice, () => setNotice(null)];
+}
