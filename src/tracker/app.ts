@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin/routes.ts';
 import type { TrackerContext } from './context.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installJsonParser } from './http/json-body.ts';
@@ -21,8 +22,8 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export async function buildTrackerApp(context: TrackerContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
-    requestIdLogLabel: 'requestId',
+    // Fastify's own request lines carry the URL with its query; installRequestLog writes ours.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
     trustProxy: context.config.tracker.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -40,6 +41,7 @@ export async function buildTrackerApp(context: TrackerContext): Promise<FastifyI
   await delegationRoutes(app, context);
   await revokeAllRoutes(app, context);
   await eventRoutes(app, context);
+  await adminRoutes(app, context);
   await installStaticUi(app, context.webRoot ?? DEFAULT_WEB_ROOT);
 
   return app;
