@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminRoutes } from './admin/routes.ts';
 import type { TrackerContext } from './context.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { installJsonParser } from './http/json-body.ts';
+import { installBodyParsers } from './http/json-body.ts';
 import { installRequestLog } from './http/request-log.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { DEFAULT_WEB_ROOT, installStaticUi } from './http/static-ui.ts';
@@ -29,7 +29,7 @@ export async function buildTrackerApp(context: TrackerContext): Promise<FastifyI
     bodyLimit: BODY_LIMIT_BYTES,
   });
 
-  installJsonParser(app);
+  installBodyParsers(app);
   installErrorHandler(app);
   installSecurityHeaders(app, context.config.tracker.publicUrl);
   installRequestLog(app);

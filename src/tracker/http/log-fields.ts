@@ -6,7 +6,8 @@ export type LogSink = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface ErrorLogFields {
   type: string;
-  code?: string;
+  /** Not `code`: the logger redacts every field of that name, since OAuth codes use it. */
+  errorCode?: string;
   status?: number;
   message: string;
   detail?: string;
@@ -24,7 +25,7 @@ export function errorLogFields(error: unknown, options: { stack?: boolean } = {}
 
   const fields: ErrorLogFields = { type: error.name, message: error.message };
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') fields.code = code;
+  if (typeof code === 'string') fields.errorCode = code;
   if (isAppError(error)) {
     fields.status = error.status;
     if (error.detail) fields.detail = error.detail;

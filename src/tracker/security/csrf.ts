@@ -16,7 +16,8 @@ export interface CsrfOptions {
  * Builds the CSRF preHandler for state-changing routes (docs/decisions/0001-csrf.md). It checks,
  * failing closed: (1) the request comes from our own origin, by `Origin` or, when a browser sends
  * no Origin, by `Sec-Fetch-Site: same-origin`; (2) the `X-CSRF-Token` header equals the session's
- * token, compared in constant time. A route that needs a session without one gets 401.
+ * token, compared in constant time. Without a session, a sign-in route needs `pre-session` (else
+ * 403) and any other route gets 401.
  */
 export function csrfProtection(publicUrl: string, options: CsrfOptions = {}): preHandlerAsyncHookHandler {
   const expectedOrigin = new URL(publicUrl).origin;
@@ -27,6 +28,7 @@ export function csrfProtection(publicUrl: string, options: CsrfOptions = {}): pr
     const sent = headerValue(request, CSRF_HEADER);
     if (options.allowPreSession && sent === PRE_SESSION_TOKEN) return;
 
+    if (!request.session && options.allowPreSession) throw TrackerErrors.csrfRejected('X-CSRF-Token is not pre-session');
     if (!request.session) throw TrackerErrors.notSignedIn();
     if (sent === undefined) throw TrackerErrors.csrfRejected('X-CSRF-Token header missing');
     if (!safeEqual(sent, request.session.csrfToken)) throw TrackerErrors.csrfRejected('X-CSRF-Token does not match the session');
