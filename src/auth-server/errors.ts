@@ -1,8 +1,8 @@
 import { AppError } from '../shared/errors.ts';
 
 /**
- * The server a request went to, for error messages: its origin, and the setting that names it so
- * the message can say what to check.
+ * The server a request went to, for error messages: its origin, and the setting that names it, so
+ * that the message can tell the user what to check.
  */
 export interface Endpoint {
   origin: string;
@@ -26,7 +26,7 @@ export function timeoutError(endpoint: Endpoint, timeoutMs: number): AppError {
   return new AppError(
     'as_timeout',
     504,
-    `The authorization server at ${endpoint.origin} did not answer within ${timeoutMs} ms. Check its health, or raise authServer.requestTimeoutMs.`,
+    `The authorization server at ${endpoint.origin} did not respond within ${timeoutMs} ms. Check its health, or raise authServer.requestTimeoutMs.`,
   );
 }
 
@@ -48,7 +48,11 @@ export function serverError(endpoint: Endpoint, status: number, detail?: string)
   );
 }
 
-export function invalidResponseError(endpoint: Endpoint, problem: string, detail?: string): AppError {
+export function invalidResponseError(
+  endpoint: Endpoint,
+  problem: string,
+  detail?: string,
+): AppError {
   return new AppError(
     'as_invalid_response',
     502,
@@ -57,7 +61,7 @@ export function invalidResponseError(endpoint: Endpoint, problem: string, detail
   );
 }
 
-/** The first characters of a response body, with whitespace collapsed, for `detail`. */
+/** Returns the first characters of a response body, with whitespace collapsed, for `detail`. */
 export function bodyExcerpt(body: string, maxLength = 200): string {
   const collapsed = body.replace(/\s+/g, ' ').trim();
   return collapsed.length > maxLength ? `${collapsed.slice(0, maxLength)}…` : collapsed;

@@ -57,8 +57,15 @@ export async function createAuthServerClients(
     logger,
     config.requestTimeoutMs,
   );
-  const scimClient = new ScimClient(scim.baseUrl, http, token, { clientId: scim.clientId, scope: scim.scope });
-  const directory = new ScimDelegationDirectory(scimClient, { shape: scim.shape, pageSize: scim.pageSize }, logger);
+  const scimClient = new ScimClient(scim.baseUrl, http, token, {
+    clientId: scim.clientId,
+    scope: scim.scope,
+  });
+  const directory = new ScimDelegationDirectory(
+    scimClient,
+    { shape: scim.shape, pageSize: scim.pageSize },
+    logger,
+  );
 
   const introspector = new Introspector(discovery, http, config.introspection, logger);
   const relyingParty = new OidcRelyingParty(discovery, introspector, {

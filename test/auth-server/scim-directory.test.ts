@@ -27,7 +27,12 @@ afterEach(async () => {
 describe('modern shape', () => {
   beforeEach(async () => {
     server.delegations.push(
-      modernDelegation('a', { owner: 'janedoe', clientId: 'www', expires: 1_800_000_000, customData: { user_agent_id: 'UA1' } }),
+      modernDelegation('a', {
+        owner: 'janedoe',
+        clientId: 'www',
+        expires: 1_800_000_000,
+        customData: { user_agent_id: 'UA1' },
+      }),
       modernDelegation('b', { owner: 'janedoe', clientId: 'www2', expires: 1_700_000_000 }),
       modernDelegation('c', { owner: 'larseriksson', clientId: 'www', expires: 1_750_000_000 }),
     );
@@ -35,7 +40,12 @@ describe('modern shape', () => {
   });
 
   it('lists with a server-side filter and paging parameters', async () => {
-    const page = await clients.directory.list({ owner: 'janedoe', startIndex: 1, count: 10, sortBy: 'expires' });
+    const page = await clients.directory.list({
+      owner: 'janedoe',
+      startIndex: 1,
+      count: 10,
+      sortBy: 'expires',
+    });
 
     assert.deepEqual(
       page.items.map((item) => item.id),
@@ -110,8 +120,11 @@ describe('modern shape', () => {
   });
 
   it('rejects ids that would leave the Delegations path', async () => {
-    for (const id of ['', '.', '..']) {
-      await assert.rejects(clients.directory.revoke(id), { code: 'invalid_delegation_id', status: 400 });
+    for (const id of ['', '.', '..', '\ud800']) {
+      await assert.rejects(clients.directory.revoke(id), {
+        code: 'invalid_delegation_id',
+        status: 400,
+      });
     }
     assert.equal(server.requests.filter((request) => request.method === 'DELETE').length, 0);
   });
@@ -139,8 +152,12 @@ describe('modern shape', () => {
   });
 
   it('rejects an invalid query before sending it', async () => {
-    await assert.rejects(clients.directory.list({ startIndex: 0 }), { code: 'invalid_delegation_query' });
-    await assert.rejects(clients.directory.list({ count: 1.5 }), { code: 'invalid_delegation_query' });
+    await assert.rejects(clients.directory.list({ startIndex: 0 }), {
+      code: 'invalid_delegation_query',
+    });
+    await assert.rejects(clients.directory.list({ count: 1.5 }), {
+      code: 'invalid_delegation_query',
+    });
     await assert.rejects(clients.directory.list({ expiresBefore: new Date('nonsense') }), {
       code: 'invalid_delegation_query',
     });
@@ -150,12 +167,15 @@ describe('modern shape', () => {
   it('fails with scim_bad_request on a rejected filter', async () => {
     server.scimShape = 'legacy';
 
-    await assert.rejects(clients.directory.list({ owner: 'janedoe' }), (error: Error & { code?: string; detail?: string }) => {
-      assert.equal(error.code, 'scim_bad_request');
-      assert.match(error.message, /authServer\.scim\.shape/);
-      assert.match(error.detail ?? '', /invalidFilter/);
-      return true;
-    });
+    await assert.rejects(
+      clients.directory.list({ owner: 'janedoe' }),
+      (error: Error & { code?: string; detail?: string }) => {
+        assert.equal(error.code, 'scim_bad_request');
+        assert.match(error.message, /authServer\.scim\.shape/);
+        assert.match(error.detail ?? '', /invalidFilter/);
+        return true;
+      },
+    );
   });
 });
 
@@ -183,16 +203,23 @@ describe('shape detection (auto)', () => {
       second.items.map((item) => item.id),
       ['2'],
     );
-    const filtered = server.requestsTo('GET', DELEGATIONS).filter((request) => request.query.has('filter'));
+    const filtered = server
+      .requestsTo('GET', DELEGATIONS)
+      .filter((request) => request.query.has('filter'));
     assert.equal(filtered.length, 1, 'only the first list sends a filter');
-    const switches = messages(clients.memory).filter((message) => message.includes('2019 Delegation shape'));
+    const switches = messages(clients.memory).filter((message) =>
+      message.includes('2019 Delegation shape'),
+    );
     assert.equal(switches.length, 1);
   });
 
   it('switches to legacy on resources with sub and without owner', async () => {
     // A 2019 server that ignores the filter and returns everything.
     server.on('GET /um/admin/Delegations', (_request, response) => {
-      const all = [legacyDelegation('1', { sub: 'janedoe' }), legacyDelegation('2', { sub: 'larseriksson' })];
+      const all = [
+        legacyDelegation('1', { sub: 'janedoe' }),
+        legacyDelegation('2', { sub: 'larseriksson' }),
+      ];
       sendJson(response, 200, listResponse(all, all.length, 1));
     });
 
@@ -203,7 +230,11 @@ describe('shape detection (auto)', () => {
       ['larseriksson'],
     );
     assert.equal(page.items[0]!.expires?.getTime(), 1_767_312_000_000);
-    assert.equal(messages(clients.memory).filter((message) => message.includes('2019 Delegation shape')).length, 1);
+    assert.equal(
+      messages(clients.memory).filter((message) => message.includes('2019 Delegation shape'))
+        .length,
+      1,
+    );
   });
 
   it('stays modern when resources carry owner', async () => {
@@ -212,7 +243,9 @@ describe('shape detection (auto)', () => {
     await clients.directory.list({ owner: 'janedoe' });
     await clients.directory.list({ owner: 'janedoe' });
 
-    const filtered = server.requestsTo('GET', DELEGATIONS).filter((request) => request.query.has('filter'));
+    const filtered = server
+      .requestsTo('GET', DELEGATIONS)
+      .filter((request) => request.query.has('filter'));
     assert.equal(filtered.length, 2);
   });
 });
@@ -229,7 +262,9 @@ describe('legacy shape', () => {
         }),
       );
     }
-    clients = await clientsFor(server, { scim: { ...configFor(server).scim, shape: 'legacy', pageSize: 5 } });
+    clients = await clientsFor(server, {
+      scim: { ...configFor(server).scim, shape: 'legacy', pageSize: 5 },
+    });
   });
 
   it('fetches every page and filters here', async () => {
@@ -241,7 +276,10 @@ describe('legacy shape', () => {
     );
     assert.equal(page.totalResults, 4);
     const requests = server.requestsTo('GET', DELEGATIONS);
-    assert.ok(requests.every((request) => !request.query.has('filter')), 'no filter is sent');
+    assert.ok(
+      requests.every((request) => !request.query.has('filter')),
+      'no filter is sent',
+    );
     assert.deepEqual(
       requests.map((request) => request.query.get('startIndex')),
       ['1', '6', '11'],
@@ -249,7 +287,12 @@ describe('legacy shape', () => {
   });
 
   it('sorts and pages here', async () => {
-    const page = await clients.directory.list({ sortBy: 'expires', sortOrder: 'descending', startIndex: 3, count: 4 });
+    const page = await clients.directory.list({
+      sortBy: 'expires',
+      sortOrder: 'descending',
+      startIndex: 3,
+      count: 4,
+    });
 
     assert.deepEqual(
       page.items.map((item) => item.id),
@@ -288,7 +331,10 @@ describe('odd SCIM servers', () => {
 
   it('tolerates a missing Resources attribute', async () => {
     server.on('GET /um/admin/Delegations', (_request, response) => {
-      sendJson(response, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 });
+      sendJson(response, 200, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 0,
+      });
     });
 
     const page = await clients.directory.list({ owner: 'janedoe' });
@@ -330,7 +376,11 @@ describe('odd SCIM servers', () => {
     server.on('GET /um/admin/Delegations', (request, response) => {
       const startIndex = Number(request.query.get('startIndex'));
       const count = Number(request.query.get('count'));
-      sendJson(response, 200, listResponse(all.slice(startIndex, startIndex + count), all.length, 0));
+      sendJson(
+        response,
+        200,
+        listResponse(all.slice(startIndex, startIndex + count), all.length, 0),
+      );
     });
 
     const first = await clients.directory.list({ owner: 'janedoe', startIndex: 1, count: 2 });
@@ -344,12 +394,19 @@ describe('odd SCIM servers', () => {
       second.items.map((item) => item.id),
       ['c'],
     );
-    assert.equal(messages(clients.memory).filter((message) => message.includes('from 0')).length, 1);
+    assert.equal(
+      messages(clients.memory).filter((message) => message.includes('from 0')).length,
+      1,
+    );
   });
 
   it('skips and logs a resource without an id', async () => {
     server.on('GET /um/admin/Delegations', (_request, response) => {
-      const resources = [modernDelegation('a'), { ...modernDelegation('b'), id: undefined }, 'not an object'];
+      const resources = [
+        modernDelegation('a'),
+        { ...modernDelegation('b'), id: undefined },
+        'not an object',
+      ];
       sendJson(response, 200, listResponse(resources, 3, 1));
     });
 
@@ -365,16 +422,21 @@ describe('odd SCIM servers', () => {
 
   it('rejects an HTML error page with status and content type', async () => {
     server.on('GET /um/admin/Delegations', (_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Login</h1></body></html>');
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body><h1>Login</h1></body></html>');
     });
 
-    await assert.rejects(clients.directory.list({}), (error: Error & { code?: string; detail?: string }) => {
-      assert.equal(error.code, 'as_invalid_response');
-      assert.match(error.message, /HTTP 200 with content type text\/html/);
-      assert.doesNotMatch(error.message, /<html>/);
-      assert.match(error.detail ?? '', /<h1>Login<\/h1>/);
-      return true;
-    });
+    await assert.rejects(
+      clients.directory.list({}),
+      (error: Error & { code?: string; detail?: string }) => {
+        assert.equal(error.code, 'as_invalid_response');
+        assert.match(error.message, /HTTP 200 with content type text\/html/);
+        assert.doesNotMatch(error.message, /<html>/);
+        assert.match(error.detail ?? '', /<h1>Login<\/h1>/);
+        return true;
+      },
+    );
   });
 
   it('rejects an empty body', async () => {
@@ -414,7 +476,10 @@ describe('odd SCIM servers', () => {
     const page = await clients.directory.list({ owner: 'janedoe' });
 
     assert.equal(page.totalResults, 3);
-    assert.ok(server.requestsTo('GET', DELEGATIONS).length <= 3, 'the repeated page ends the listing');
+    assert.ok(
+      server.requestsTo('GET', DELEGATIONS).length <= 3,
+      'the repeated page ends the listing',
+    );
   });
 
   it('reads a legacy collection whose totalResults is too low', async () => {
@@ -422,7 +487,11 @@ describe('odd SCIM servers', () => {
     server.on('GET /um/admin/Delegations', (request, response) => {
       const startIndex = Number(request.query.get('startIndex'));
       const count = Number(request.query.get('count'));
-      sendJson(response, 200, listResponse(all.slice(startIndex - 1, startIndex - 1 + count), 1, startIndex));
+      sendJson(
+        response,
+        200,
+        listResponse(all.slice(startIndex - 1, startIndex - 1 + count), 1, startIndex),
+      );
     });
 
     const page = await clients.directory.list({ owner: 'janedoe' });

@@ -5,7 +5,11 @@ import { ConfigError } from '../../config/load.ts';
 import { stripQuery, type Logger } from '../../shared/logger.ts';
 import { endpointOf, type Endpoint } from '../errors.ts';
 import { backoffDelayMs, defaultRetryPolicy, sleep, type RetryPolicy } from './retry.ts';
-import { classifyFetchError, TransportFailure, transportFailureToAppError } from './transport-failure.ts';
+import {
+  classifyFetchError,
+  TransportFailure,
+  transportFailureToAppError,
+} from './transport-failure.ts';
 
 /**
  * `read`: an idempotent read, tried again after connection errors, timeouts and 502/503/504.
@@ -68,7 +72,9 @@ export class HttpClient {
     this.#agent = new Agent({
       connect: {
         timeout: options.timeoutMs,
-        ...(options.caFile ? { ca: [...rootCertificates, readCertificateAuthorities(options.caFile)] } : {}),
+        ...(options.caFile
+          ? { ca: [...rootCertificates, readCertificateAuthorities(options.caFile)] }
+          : {}),
       },
     });
   }
@@ -82,7 +88,10 @@ export class HttpClient {
 
     for (let attempt = 1; ; attempt++) {
       const elapsed = Date.now() - started;
-      const attemptTimeoutMs = Math.max(1, Math.min(this.timeoutMs, this.#policy.totalTimeMs - elapsed));
+      const attemptTimeoutMs = Math.max(
+        1,
+        Math.min(this.timeoutMs, this.#policy.totalTimeMs - elapsed),
+      );
       const outcome = await this.#attempt(request, attemptTimeoutMs);
 
       const reason = retryReason(request.retry, outcome);
@@ -111,7 +120,9 @@ export class HttpClient {
     return async (url, init) => {
       const method = (init.method ?? 'GET').toUpperCase();
       if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
-        throw new TypeError(`HTTP method ${method} is not supported by the authorization-server client.`);
+        throw new TypeError(
+          `HTTP method ${method} is not supported by the authorization-server client.`,
+        );
       }
 
       const response = await this.request(
@@ -136,7 +147,10 @@ export class HttpClient {
     await this.#agent.close();
   }
 
-  async #attempt(request: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportFailure> {
+  async #attempt(
+    request: HttpRequest,
+    timeoutMs: number,
+  ): Promise<HttpResponse | TransportFailure> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
 
@@ -153,7 +167,8 @@ export class HttpClient {
       return { status: response.status, headers: new Headers([...response.headers]), body };
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      if (timeout.aborted) return new TransportFailure('timeout', `no response within ${timeoutMs} ms`);
+      if (timeout.aborted)
+        return new TransportFailure('timeout', `no response within ${timeoutMs} ms`);
 
       const failure = classifyFetchError(error);
       if (failure) return failure;
@@ -162,7 +177,10 @@ export class HttpClient {
   }
 }
 
-function retryReason(mode: RetryMode, outcome: HttpResponse | TransportFailure): string | undefined {
+function retryReason(
+  mode: RetryMode,
+  outcome: HttpResponse | TransportFailure,
+): string | undefined {
   if (outcome instanceof TransportFailure) {
     if (outcome.kind === 'tls') return undefined;
     if (mode === 'unsent' && !outcome.unsent) return undefined;
@@ -178,7 +196,9 @@ function requestBody(body: unknown): string | Uint8Array | undefined {
   if (body instanceof URLSearchParams) return body.toString();
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  throw new TypeError('Request bodies of this type are not supported by the authorization-server client.');
+  throw new TypeError(
+    'Request bodies of this type are not supported by the authorization-server client.',
+  );
 }
 
 function readCertificateAuthorities(path: string): string {

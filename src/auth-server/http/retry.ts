@@ -23,7 +23,11 @@ export function defaultRetryPolicy(requestTimeoutMs: number): RetryPolicy {
  * exponential backoff with "equal jitter", so that the wait is at least half the backoff and
  * clients that failed together do not retry together.
  */
-export function backoffDelayMs(policy: RetryPolicy, retryNumber: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  retryNumber: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -2,13 +2,7 @@ import type { AppError } from '../../shared/errors.ts';
 import { timeoutError, tlsError, unreachableError, type Endpoint } from '../errors.ts';
 
 export type TransportFailureKind =
-  | 'refused'
-  | 'dns'
-  | 'connect-timeout'
-  | 'reset'
-  | 'tls'
-  | 'timeout'
-  | 'other';
+  'refused' | 'dns' | 'connect-timeout' | 'reset' | 'tls' | 'timeout' | 'other';
 
 /** A request that failed before a complete response arrived. */
 export class TransportFailure extends Error {

@@ -69,23 +69,36 @@ export class ServerDiscovery {
   async #discover(): Promise<client.ServerMetadata> {
     const { issuer, allowInsecureHttp, discoveryTimeoutMs, fetch, logger } = this.#options;
     try {
-      const discovered = await client.discovery(new URL(issuer), 'discovery', undefined, client.None(), {
-        [client.customFetch]: fetch as client.CustomFetch,
-        timeout: discoveryTimeoutMs / 1000,
-        execute: allowInsecureHttp ? [client.allowInsecureRequests] : [],
-      });
+      const discovered = await client.discovery(
+        new URL(issuer),
+        'discovery',
+        undefined,
+        client.None(),
+        {
+          [client.customFetch]: fetch as client.CustomFetch,
+          timeout: discoveryTimeoutMs / 1000,
+          execute: allowInsecureHttp ? [client.allowInsecureRequests] : [],
+        },
+      );
       logger.info({ issuer }, 'Discovered the authorization server');
       return { ...discovered.serverMetadata() };
     } catch (error) {
       const mapped = this.#discoveryError(error);
-      logger.warn({ issuer, code: mapped.code, detail: mapped.detail }, 'Discovery of the authorization server failed');
+      logger.warn(
+        { issuer, code: mapped.code, detail: mapped.detail },
+        'Discovery of the authorization server failed',
+      );
       throw mapped;
     }
   }
 
   #discoveryError(error: unknown): AppError {
-    if (error instanceof client.ClientError && error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-      const discoveredIssuer = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
+    if (
+      error instanceof client.ClientError &&
+      error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
+    ) {
+      const discoveredIssuer = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body
+        ?.issuer;
       return invalidResponseError(
         this.endpoint,
         `its discovery document names the issuer ${String(discoveredIssuer)}, not ${this.#options.issuer}`,

@@ -8,8 +8,14 @@ import { innerMessage, isJwtProblem, mapLibraryError, unexpectedError } from './
  * mismatch are checked before the exchange, so what remains here are token-endpoint errors,
  * ID token problems and transport failures.
  */
-export function signInError(error: unknown, endpoint: Endpoint, timeoutMs: number, clientId: string): AppError {
-  if (error instanceof client.AuthorizationResponseError) return loginDenied(error.error, error.error_description);
+export function signInError(
+  error: unknown,
+  endpoint: Endpoint,
+  timeoutMs: number,
+  clientId: string,
+): AppError {
+  if (error instanceof client.AuthorizationResponseError)
+    return loginDenied(error.error, error.error_description);
   const failed = serverFailure(error, endpoint);
   if (failed) return failed;
 
@@ -22,7 +28,8 @@ export function signInError(error: unknown, endpoint: Endpoint, timeoutMs: numbe
       { detail: rejected },
     );
   }
-  if (error instanceof client.ClientError && isJwtProblem(error)) return idTokenInvalid(endpoint, error);
+  if (error instanceof client.ClientError && isJwtProblem(error))
+    return idTokenInvalid(endpoint, error);
   if (error instanceof client.ClientError && isAuthorizationResponseProblem(error)) {
     return new AppError(
       'login_failed',
@@ -33,7 +40,12 @@ export function signInError(error: unknown, endpoint: Endpoint, timeoutMs: numbe
   }
   return (
     mapLibraryError(error, endpoint, timeoutMs) ??
-    unexpectedError('login_failed', 400, `The sign-in at ${endpoint.origin} failed. Start the sign-in again.`, error)
+    unexpectedError(
+      'login_failed',
+      400,
+      `The sign-in at ${endpoint.origin} failed. Start the sign-in again.`,
+      error,
+    )
   );
 }
 
@@ -41,7 +53,12 @@ export function signInError(error: unknown, endpoint: Endpoint, timeoutMs: numbe
  * Maps a failed refresh. `invalid_grant` means the refresh token no longer works, most often
  * because the delegation was revoked or expired (RFC 6749 §5.2).
  */
-export function refreshError(error: unknown, endpoint: Endpoint, timeoutMs: number, clientId: string): AppError {
+export function refreshError(
+  error: unknown,
+  endpoint: Endpoint,
+  timeoutMs: number,
+  clientId: string,
+): AppError {
   if (error instanceof client.ResponseBodyError && error.error === 'invalid_grant') {
     return new AppError(
       'delegation_ended',
@@ -62,7 +79,8 @@ export function refreshError(error: unknown, endpoint: Endpoint, timeoutMs: numb
       { detail: rejected },
     );
   }
-  if (error instanceof client.ClientError && isJwtProblem(error)) return idTokenInvalid(endpoint, error);
+  if (error instanceof client.ClientError && isJwtProblem(error))
+    return idTokenInvalid(endpoint, error);
   return (
     mapLibraryError(error, endpoint, timeoutMs) ??
     unexpectedError('refresh_failed', 502, `Refreshing tokens at ${endpoint.origin} failed.`, error)
@@ -86,7 +104,7 @@ export function loginExpired(): AppError {
   );
 }
 
-/** An OAuth error body with a 5xx status is a server failure, which retrying later may cure. */
+/** Returns `as_error` for an OAuth error body with a 5xx status, because retrying later may help. */
 function serverFailure(error: unknown, endpoint: Endpoint): AppError | undefined {
   if (error instanceof client.ResponseBodyError && error.status >= 500) {
     return serverError(endpoint, error.status, error.error);
@@ -99,7 +117,10 @@ function rejectedGrant(error: unknown): string | undefined {
   if (error instanceof client.ResponseBodyError) return error.error;
   if (error instanceof client.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0];
-    return challenge?.parameters.error ?? `HTTP ${error.status} ${challenge?.scheme ?? ''}`.trim();
+    return (
+      challenge?.parameters.error ??
+      `HTTP ${error.status} with a ${challenge?.scheme ?? 'WWW-Authenticate'} challenge`
+    );
   }
   return undefined;
 }

@@ -15,8 +15,8 @@ export interface IntrospectionSettings {
 
 /**
  * Introspects access tokens in two ways: RFC 7662 JSON through openid-client, and Curity's
- * phantom-token mode, where `Accept: application/jwt` makes the server answer 200 with a signed
- * JWT for an active token and 204 for anything else.
+ * phantom-token mode, where `Accept: application/jwt` makes the server respond with 200 and a
+ * signed JWT for an active token, and with 204 for anything else.
  */
 export class Introspector {
   readonly #discovery: ServerDiscovery;
@@ -25,7 +25,12 @@ export class Introspector {
   readonly #logger: Logger;
   #jwks: { uri: string; keySet: ReturnType<typeof jose.createRemoteJWKSet> } | undefined;
 
-  constructor(discovery: ServerDiscovery, http: HttpClient, settings: IntrospectionSettings, logger: Logger) {
+  constructor(
+    discovery: ServerDiscovery,
+    http: HttpClient,
+    settings: IntrospectionSettings,
+    logger: Logger,
+  ) {
     this.#discovery = discovery;
     this.#http = http;
     this.#settings = settings;
@@ -34,11 +39,18 @@ export class Introspector {
 
   async introspect(accessToken: string, mode: IntrospectionMode): Promise<IntrospectionResult> {
     if (mode !== 'json' && mode !== 'jwt') {
-      throw new AppError('invalid_introspection_mode', 400, `Introspection mode "${String(mode)}" is not "json" or "jwt".`);
+      throw new AppError(
+        'invalid_introspection_mode',
+        400,
+        `Introspection mode "${String(mode)}" is not "json" or "jwt".`,
+      );
     }
     const metadata = await this.#discovery.metadata();
     if (!metadata.introspection_endpoint) {
-      throw this.#failed('its discovery document has no introspection_endpoint', 'missing introspection_endpoint');
+      throw this.#failed(
+        'its discovery document has no introspection_endpoint',
+        'missing introspection_endpoint',
+      );
     }
 
     return mode === 'json'
@@ -87,7 +99,10 @@ export class Introspector {
 
     if (response.status === 204) return { active: false, mode: 'jwt' };
     if (response.status === 400 || response.status === 401 || response.status === 403) {
-      throw this.#failed(`it rejected the introspection request with HTTP ${response.status}`, `HTTP ${response.status}`);
+      throw this.#failed(
+        `it rejected the introspection request with HTTP ${response.status}`,
+        `HTTP ${response.status}`,
+      );
     }
     if (response.status >= 500) throw serverError(endpoint, response.status);
     const contentType = response.headers.get('content-type') ?? 'none';
@@ -102,22 +117,34 @@ export class Introspector {
 
     const claims = await this.#verify(jwt, metadata);
     const maxAgeSeconds = maxAgeOf(response.headers.get('cache-control'));
-    return { active: true, mode: 'jwt', claims, jwt, ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }) };
+    return {
+      active: true,
+      mode: 'jwt',
+      claims,
+      jwt,
+      ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }),
+    };
   }
 
   async #verify(jwt: string, metadata: client.ServerMetadata): Promise<Record<string, unknown>> {
     const endpoint = this.#discovery.endpoint;
     try {
-      const { payload } = await jose.jwtVerify(jwt, this.#keySet(metadata), { issuer: metadata.issuer });
+      const { payload } = await jose.jwtVerify(jwt, this.#keySet(metadata), {
+        issuer: metadata.issuer,
+      });
       return payload;
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (error instanceof jose.errors.JWKSTimeout) throw timeoutError(endpoint, this.#http.timeoutMs);
+      if (error instanceof jose.errors.JWKSTimeout)
+        throw timeoutError(endpoint, this.#http.timeoutMs);
       if (error instanceof jose.errors.JWKSInvalid || isJwksFetchError(error)) {
         throw invalidResponseError(endpoint, 'its JWKS (jwks_uri) is not a valid JSON Web Key Set');
       }
       if (error instanceof jose.errors.JOSEError) {
-        this.#logger.warn({ code: error.code }, 'A phantom token from the introspection endpoint failed verification');
+        this.#logger.warn(
+          { code: error.code },
+          'A phantom token from the introspection endpoint failed verification',
+        );
         throw new AppError(
           'introspection_invalid',
           502,
@@ -131,7 +158,10 @@ export class Introspector {
 
   #keySet(metadata: client.ServerMetadata): ReturnType<typeof jose.createRemoteJWKSet> {
     if (!metadata.jwks_uri) {
-      throw invalidResponseError(this.#discovery.endpoint, 'its discovery document has no jwks_uri to verify phantom tokens with');
+      throw invalidResponseError(
+        this.#discovery.endpoint,
+        'its discovery document has no jwks_uri to verify phantom tokens with',
+      );
     }
     if (this.#jwks?.uri !== metadata.jwks_uri) {
       const keySet = jose.createRemoteJWKSet(new URL(metadata.jwks_uri), {
@@ -150,11 +180,19 @@ export class Introspector {
       return this.#failed(`it rejected the introspection request (${error.error})`, error.error);
     }
     if (error instanceof client.WWWAuthenticateChallengeError) {
-      return this.#failed(`it rejected the introspection request with HTTP ${error.status}`, `HTTP ${error.status}`);
+      return this.#failed(
+        `it rejected the introspection request with HTTP ${error.status}`,
+        `HTTP ${error.status}`,
+      );
     }
     return (
       mapLibraryError(error, endpoint, this.#http.timeoutMs) ??
-      unexpectedError('introspection_failed', 502, `Introspection at ${endpoint.origin} failed.`, error)
+      unexpectedError(
+        'introspection_failed',
+        502,
+        `Introspection at ${endpoint.origin} failed.`,
+        error,
+      )
     );
   }
 

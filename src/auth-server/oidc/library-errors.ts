@@ -11,7 +11,11 @@ import { invalidResponseError, serverError, timeoutError, type Endpoint } from '
  * openid-client keeps response bodies and callback parameters in `cause`, so the AppErrors built
  * here carry only status codes, content types and openid-client's fixed messages.
  */
-export function mapLibraryError(error: unknown, endpoint: Endpoint, timeoutMs: number): AppError | undefined {
+export function mapLibraryError(
+  error: unknown,
+  endpoint: Endpoint,
+  timeoutMs: number,
+): AppError | undefined {
   if (isAppError(error)) return error;
   if (!(error instanceof client.ClientError)) return undefined;
   if (isAppError(error.cause)) return error.cause;
@@ -23,9 +27,15 @@ export function mapLibraryError(error: unknown, endpoint: Endpoint, timeoutMs: n
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
       return unexpectedStatusError(error.cause, endpoint);
     case 'OAUTH_RESPONSE_IS_NOT_JSON':
-      return invalidResponseError(endpoint, `${describeResponse(error.cause)} where JSON was expected`);
+      return invalidResponseError(
+        endpoint,
+        `${describeResponse(error.cause)} where JSON was expected`,
+      );
     case 'OAUTH_HTTP_REQUEST_FORBIDDEN':
-      return invalidResponseError(endpoint, 'it advertises a plain-HTTP endpoint, which is allowed only on loopback');
+      return invalidResponseError(
+        endpoint,
+        'a plain-HTTP URL was refused, because plain HTTP is allowed only for an issuer on loopback',
+      );
     case 'OAUTH_PARSE_ERROR':
     case 'OAUTH_INVALID_RESPONSE':
     case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
@@ -42,13 +52,16 @@ export function mapLibraryError(error: unknown, endpoint: Endpoint, timeoutMs: n
  * the HTTP exchange around it.
  */
 export function isJwtProblem(error: client.ClientError): boolean {
-  if (error.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' || error.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
+  if (
+    error.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' ||
+    error.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED'
+  ) {
     return true;
   }
   return /\bJWT\b|ID Token|id_token/.test(innerMessage(error));
 }
 
-/** The message of the oauth4webapi error inside a ClientError: a fixed text without values. */
+/** Returns the message of the oauth4webapi error inside a ClientError, which is a fixed text without values. */
 export function innerMessage(error: client.ClientError): string {
   return error.cause instanceof Error ? error.cause.message : error.message;
 }
@@ -69,8 +82,16 @@ export function isOAuthErrorResponse(error: unknown): error is client.ResponseBo
   return error instanceof client.ResponseBodyError;
 }
 
-/** An AppError for a failure nobody anticipated, without the error's cause. */
-export function unexpectedError(code: string, status: number, message: string, error: unknown): AppError {
+/**
+ * Builds an AppError for an unexpected failure. The error's cause is left out, because openid-client
+ * puts response bodies and callback parameters there.
+ */
+export function unexpectedError(
+  code: string,
+  status: number,
+  message: string,
+  error: unknown,
+): AppError {
   const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new AppError(code, status, message, { detail: name });
 }

@@ -31,14 +31,21 @@ export class OidcRelyingParty implements RelyingParty {
   readonly #introspector: Introspector;
   readonly #settings: RelyingPartySettings;
 
-  constructor(discovery: ServerDiscovery, introspector: Introspector, settings: RelyingPartySettings) {
+  constructor(
+    discovery: ServerDiscovery,
+    introspector: Introspector,
+    settings: RelyingPartySettings,
+  ) {
     this.#discovery = discovery;
     this.#introspector = introspector;
     this.#settings = settings;
   }
 
   clients(): ClientInfo[] {
-    return this.#settings.clients.map((entry) => ({ id: entry.id, label: entry.label ?? entry.id }));
+    return this.#settings.clients.map((entry) => ({
+      id: entry.id,
+      label: entry.label ?? entry.id,
+    }));
   }
 
   /** Builds an authorization request with PKCE (S256), state and nonce (OpenID Connect Core §3.1.2.1). */
@@ -62,14 +69,20 @@ export class OidcRelyingParty implements RelyingParty {
         nonce,
       });
     } catch {
-      throw invalidResponseError(this.#discovery.endpoint, 'its discovery document has no usable authorization_endpoint');
+      throw invalidResponseError(
+        this.#discovery.endpoint,
+        'its discovery document has no usable authorization_endpoint',
+      );
     }
-    return { authorizationUrl: authorizationUrl.href, transaction: { state, nonce, codeVerifier, clientId } };
+    return {
+      authorizationUrl: authorizationUrl.href,
+      transaction: { state, nonce, codeVerifier, clientId },
+    };
   }
 
   /**
    * Exchanges the code from the callback. The token request carries `user_agent_id`, which a
-   * Curity token procedure stores in the delegation and echoes back; an echo of another value
+   * Curity token procedure stores in the delegation and echoes back. An echo of another value
    * means the response belongs to another browser, so the sign-in fails.
    */
   async finishSignIn(
@@ -81,9 +94,11 @@ export class OidcRelyingParty implements RelyingParty {
     const configuration = await this.#configuration(transaction.clientId);
     const parameters = callbackUrl.searchParams;
     const returnedState = parameters.get('state');
-    if (returnedState === null || !equalInConstantTime(returnedState, transaction.state)) throw loginExpired();
+    if (returnedState === null || !equalInConstantTime(returnedState, transaction.state))
+      throw loginExpired();
     const errorCode = parameters.get('error');
-    if (errorCode !== null) throw loginDenied(errorCode, parameters.get('error_description') ?? undefined);
+    if (errorCode !== null)
+      throw loginDenied(errorCode, parameters.get('error_description') ?? undefined);
 
     // The redirect URI sent to the token endpoint must equal the registered one, whatever host
     // name the browser used to reach the tracker.
@@ -104,7 +119,12 @@ export class OidcRelyingParty implements RelyingParty {
         { user_agent_id: userAgentId },
       );
     } catch (error) {
-      throw signInError(error, this.#discovery.endpoint, this.#settings.requestTimeoutMs, transaction.clientId);
+      throw signInError(
+        error,
+        this.#discovery.endpoint,
+        this.#settings.requestTimeoutMs,
+        transaction.clientId,
+      );
     }
 
     const echoed = response.user_agent_id;
@@ -143,7 +163,12 @@ export class OidcRelyingParty implements RelyingParty {
     try {
       response = await client.refreshTokenGrant(configuration, refreshToken);
     } catch (error) {
-      throw refreshError(error, this.#discovery.endpoint, this.#settings.requestTimeoutMs, clientId);
+      throw refreshError(
+        error,
+        this.#discovery.endpoint,
+        this.#settings.requestTimeoutMs,
+        clientId,
+      );
     }
 
     const tokens = toTokenSet(response, this.#settings.scopes);
@@ -164,7 +189,9 @@ export class OidcRelyingParty implements RelyingParty {
 
     if (style === 'curity') {
       if (!curityLogoutUrl) {
-        throw logoutUnsupported('authServer.logout.curityLogoutUrl is not set. Set it to the logout URL of the authentication profile.');
+        throw logoutUnsupported(
+          'authServer.logout.curityLogoutUrl is not set. Set it to the logout URL of the authentication profile.',
+        );
       }
       const url = new URL(curityLogoutUrl);
       url.searchParams.set('redirect_uri', options.postLogoutRedirectUri);
@@ -189,7 +216,11 @@ export class OidcRelyingParty implements RelyingParty {
     const credentials = this.#settings.clients.find((entry) => entry.id === clientId);
     if (!credentials) {
       const known = this.#settings.clients.map((entry) => entry.id).join(', ');
-      throw new AppError('unknown_client', 400, `Unknown client "${clientId}". Choose one of: ${known}.`);
+      throw new AppError(
+        'unknown_client',
+        400,
+        `Unknown client "${clientId}". Choose one of: ${known}.`,
+      );
     }
     return credentials;
   }

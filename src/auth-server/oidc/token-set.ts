@@ -6,16 +6,23 @@ import type { TokenSet } from '../types.ts';
  * (RFC 6749 §5.1). `delegation_id` is not standard: Curity returns it when a token procedure
  * adds it.
  */
-export function toTokenSet(response: client.TokenEndpointResponse, requestedScope: string): TokenSet {
+export function toTokenSet(
+  response: client.TokenEndpointResponse,
+  requestedScope: string,
+): TokenSet {
   const delegationId = response.delegation_id;
 
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
     idToken: response.id_token,
-    expiresAt: typeof response.expires_in === 'number' ? new Date(Date.now() + response.expires_in * 1000) : undefined,
+    expiresAt:
+      typeof response.expires_in === 'number'
+        ? new Date(Date.now() + response.expires_in * 1000)
+        : undefined,
     scope: splitScope(response.scope ?? requestedScope),
-    delegationId: typeof delegationId === 'string' && delegationId !== '' ? delegationId : undefined,
+    delegationId:
+      typeof delegationId === 'string' && delegationId !== '' ? delegationId : undefined,
   };
 }
 

@@ -1,6 +1,12 @@
 import type { Logger } from '../../shared/logger.ts';
 import { invalidResponseError } from '../errors.ts';
-import type { Delegation, DelegationDirectory, DelegationPage, DelegationQuery, RevokeResult } from '../types.ts';
+import type {
+  Delegation,
+  DelegationDirectory,
+  DelegationPage,
+  DelegationQuery,
+  RevokeResult,
+} from '../types.ts';
 import { buildFilter } from './filter.ts';
 import { applyQueryLocally } from './local-query.ts';
 import { isLegacyShaped, normalizeDelegation } from './normalize.ts';
@@ -53,7 +59,12 @@ export class ScimDelegationDirectory implements DelegationDirectory {
   }
 
   async get(id: string, signal?: AbortSignal): Promise<Delegation | null> {
-    const response = await this.#scim.send('GET', `/Delegations/${encodeResourceId(id)}`, {}, signal);
+    const response = await this.#scim.send(
+      'GET',
+      `/Delegations/${encodeResourceId(id)}`,
+      {},
+      signal,
+    );
     if (response.status === 404) return null;
     if (!isSuccess(response.status)) throw this.#scim.statusError(response);
 
@@ -61,24 +72,35 @@ export class ScimDelegationDirectory implements DelegationDirectory {
     this.#detectLegacyShape([resource]);
     const result = normalizeDelegation(resource);
     if ('skipped' in result) {
-      throw invalidResponseError(this.#scim.endpoint, `a Delegation resource where ${result.skipped}`);
+      throw invalidResponseError(
+        this.#scim.endpoint,
+        `a Delegation resource where ${result.skipped}`,
+      );
     }
     return result.delegation;
   }
 
   /**
-   * Revokes with DELETE. Only a 2xx answer counts as revoked; 404 means the server no longer has an
-   * issued delegation with that id.
+   * Revokes with DELETE. Only a 2xx response counts as revoked, and 404 means the server no longer
+   * has an issued delegation with that id.
    */
   async revoke(id: string, signal?: AbortSignal): Promise<RevokeResult> {
-    const response = await this.#scim.send('DELETE', `/Delegations/${encodeResourceId(id)}`, {}, signal);
+    const response = await this.#scim.send(
+      'DELETE',
+      `/Delegations/${encodeResourceId(id)}`,
+      {},
+      signal,
+    );
     if (response.status === 404) return 'already-revoked';
     if (isSuccess(response.status)) return 'revoked';
     throw this.#scim.statusError(response);
   }
 
   /** Returns undefined when the server turned out to use the 2019 shape and `auto` switched to it. */
-  async #listOnServer(query: CheckedQuery, signal: AbortSignal | undefined): Promise<DelegationPage | undefined> {
+  async #listOnServer(
+    query: CheckedQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<DelegationPage | undefined> {
     const filter = buildFilter(query);
     const sentStartIndex = this.#zeroBasedIndex ? query.startIndex - 1 : query.startIndex;
     const response = await this.#scim.send(
@@ -95,7 +117,9 @@ export class ScimDelegationDirectory implements DelegationDirectory {
     );
 
     if (response.status === 400 && (filter || query.sortBy) && this.#settings.shape === 'auto') {
-      this.#switchToLegacy(`it rejected a filter or sort with HTTP 400 (${scimErrorDetail(response) ?? 'no detail'})`);
+      this.#switchToLegacy(
+        `it rejected a filter or sort with HTTP 400 (${scimErrorDetail(response) ?? 'no detail'})`,
+      );
       return undefined;
     }
     if (!isSuccess(response.status)) throw this.#scim.statusError(response);
@@ -128,10 +152,18 @@ export class ScimDelegationDirectory implements DelegationDirectory {
     let startIndex = this.#zeroBasedIndex ? 0 : 1;
 
     for (let pageNumber = 0; pageNumber < MAX_LEGACY_PAGES; pageNumber++) {
-      const response = await this.#scim.send('GET', '/Delegations', { startIndex, count: pageSize }, signal);
+      const response = await this.#scim.send(
+        'GET',
+        '/Delegations',
+        { startIndex, count: pageSize },
+        signal,
+      );
       if (!isSuccess(response.status)) throw this.#scim.statusError(response);
 
-      const page = readListPage(parseJsonObject(response, this.#scim.endpoint), this.#scim.endpoint);
+      const page = readListPage(
+        parseJsonObject(response, this.#scim.endpoint),
+        this.#scim.endpoint,
+      );
       if (this.#detectZeroBasedIndex(page, startIndex)) {
         startIndex = 0;
         continue;
@@ -150,7 +182,8 @@ export class ScimDelegationDirectory implements DelegationDirectory {
         return [...byId.values()];
       }
       const shortPage = page.resources.length < pageSize;
-      if (shortPage && (page.totalResults === undefined || byId.size >= page.totalResults)) return [...byId.values()];
+      if (shortPage && (page.totalResults === undefined || byId.size >= page.totalResults))
+        return [...byId.values()];
       startIndex += page.resources.length;
     }
 

@@ -27,18 +27,35 @@ export function applyQueryLocally(delegations: Delegation[], query: CheckedQuery
 
 function matches(delegation: Delegation, query: CheckedQuery): boolean {
   if (query.owner !== undefined && delegation.owner !== query.owner) return false;
-  if (query.ownerPrefix && !delegation.owner.toLowerCase().startsWith(query.ownerPrefix.toLowerCase())) return false;
+  if (
+    query.ownerPrefix &&
+    !delegation.owner.toLowerCase().startsWith(query.ownerPrefix.toLowerCase())
+  )
+    return false;
   if (query.clientId !== undefined && delegation.clientId !== query.clientId) return false;
   if (query.status !== undefined && delegation.status !== query.status) return false;
 
   const expires = delegation.expires ? epochSeconds(delegation.expires) : undefined;
-  if (query.expiresBefore && (expires === undefined || !(expires < epochSeconds(query.expiresBefore)))) return false;
-  if (query.expiresAfter && (expires === undefined || !(expires > epochSeconds(query.expiresAfter)))) return false;
+  if (
+    query.expiresBefore &&
+    (expires === undefined || !(expires < epochSeconds(query.expiresBefore)))
+  )
+    return false;
+  if (
+    query.expiresAfter &&
+    (expires === undefined || !(expires > epochSeconds(query.expiresAfter)))
+  )
+    return false;
   return true;
 }
 
 /** Orders by the field in `direction`; delegations without a value come last in both directions. */
-function compareBy(field: SortField, left: Delegation, right: Delegation, direction: 1 | -1): number {
+function compareBy(
+  field: SortField,
+  left: Delegation,
+  right: Delegation,
+  direction: 1 | -1,
+): number {
   const leftValue = sortValue(field, left);
   const rightValue = sortValue(field, right);
 

@@ -20,13 +20,19 @@ export function normalizeDelegation(resource: unknown): NormalizeResult {
     delegation: {
       id,
       delegationId: externalId ?? id,
-      owner: stringOrUndefined(attribute(resource, 'owner')) ?? stringOrUndefined(attribute(resource, 'sub')) ?? '',
+      owner:
+        stringOrUndefined(attribute(resource, 'owner')) ??
+        stringOrUndefined(attribute(resource, 'sub')) ??
+        '',
       clientId:
-        stringOrUndefined(attribute(resource, 'clientId')) ?? stringOrUndefined(attribute(resource, 'client_id')) ?? '',
+        stringOrUndefined(attribute(resource, 'clientId')) ??
+        stringOrUndefined(attribute(resource, 'client_id')) ??
+        '',
       status: statusOf(attribute(resource, 'status')),
       scope: scopeOf(attribute(resource, 'scope')),
       redirectUri:
-        stringOrUndefined(attribute(resource, 'redirectUri')) ?? stringOrUndefined(attribute(resource, 'redirect_uri')),
+        stringOrUndefined(attribute(resource, 'redirectUri')) ??
+        stringOrUndefined(attribute(resource, 'redirect_uri')),
       created: dateOf(attribute(resource, 'created')) ?? dateOf(metaCreated(resource)),
       expires: dateOf(attribute(resource, 'expires')) ?? dateOf(attribute(resource, 'exp')),
       userAgentId: userAgentIdOf(attribute(resource, 'customData')),
@@ -37,7 +43,9 @@ export function normalizeDelegation(resource: unknown): NormalizeResult {
 /** True for a resource in the 2019 shape: a `sub` and no `owner`. */
 export function isLegacyShaped(resource: unknown): boolean {
   return (
-    isJsonObject(resource) && attribute(resource, 'sub') !== undefined && attribute(resource, 'owner') === undefined
+    isJsonObject(resource) &&
+    attribute(resource, 'sub') !== undefined &&
+    attribute(resource, 'owner') === undefined
   );
 }
 
@@ -51,7 +59,8 @@ function statusOf(value: unknown): Delegation['status'] {
 
 function scopeOf(value: unknown): string[] {
   if (typeof value === 'string') return value.split(/\s+/).filter((scope) => scope !== '');
-  if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
+  if (Array.isArray(value))
+    return value.filter((scope): scope is string => typeof scope === 'string' && scope !== '');
   return [];
 }
 

@@ -15,7 +15,9 @@ export function checkQuery(query: DelegationQuery, defaultCount: number): Checke
   const count = query.count ?? defaultCount;
 
   if (!Number.isInteger(startIndex) || startIndex < 1) {
-    throw invalidQuery(`startIndex ${String(startIndex)} is not an integer of 1 or more; SCIM counts from 1`);
+    throw invalidQuery(
+      `startIndex ${String(startIndex)} is not an integer of 1 or more; SCIM counts from 1`,
+    );
   }
   if (!Number.isInteger(count) || count < 0) {
     throw invalidQuery(`count ${String(count)} is not an integer of 0 or more`);
@@ -23,7 +25,11 @@ export function checkQuery(query: DelegationQuery, defaultCount: number): Checke
   if (query.sortBy !== undefined && !SORT_FIELDS.includes(query.sortBy)) {
     throw invalidQuery(`sortBy "${String(query.sortBy)}" is not one of ${SORT_FIELDS.join(', ')}`);
   }
-  if (query.sortOrder !== undefined && query.sortOrder !== 'ascending' && query.sortOrder !== 'descending') {
+  if (
+    query.sortOrder !== undefined &&
+    query.sortOrder !== 'ascending' &&
+    query.sortOrder !== 'descending'
+  ) {
     throw invalidQuery(`sortOrder "${String(query.sortOrder)}" is not "ascending" or "descending"`);
   }
   if (query.status !== undefined && query.status !== 'issued' && query.status !== 'revoked') {
@@ -46,14 +52,18 @@ function invalidQuery(problem: string): AppError {
 /**
  * Returns a SCIM id encoded as one URL path segment. An empty id would address the collection, and
  * "." or ".." would leave it, because encodeURIComponent keeps dots and URL parsers resolve them.
+ * A lone UTF-16 surrogate cannot be percent-encoded at all.
  */
 export function encodeResourceId(id: string): string {
-  if (typeof id !== 'string' || id === '' || id === '.' || id === '..') {
-    throw new AppError(
-      'invalid_delegation_id',
-      400,
-      `Invalid delegation id ${JSON.stringify(id)}: use the SCIM "id" of a delegation as the list returned it.`,
-    );
+  const invalid = new AppError(
+    'invalid_delegation_id',
+    400,
+    `Invalid delegation id ${JSON.stringify(id)}: use the SCIM "id" of a delegation as the list returned it.`,
+  );
+  if (typeof id !== 'string' || id === '' || id === '.' || id === '..') throw invalid;
+  try {
+    return encodeURIComponent(id);
+  } catch {
+    throw invalid;
   }
-  return encodeURIComponent(id);
 }

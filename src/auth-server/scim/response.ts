@@ -15,24 +15,32 @@ export interface ScimListPage {
 /**
  * Parses a response body that must be a JSON object. An HTML error page, an empty body or any
  * other non-JSON body is an `as_invalid_response` error whose message names the status and the
- * content type, and whose detail holds the start of the body.
+ * content type, and whose detail contains the start of the body.
  */
 export function parseJsonObject(response: HttpResponse, endpoint: Endpoint): JsonObject {
   const contentType = response.headers.get('content-type') ?? 'none';
-  const what = `HTTP ${response.status} with content type ${contentType}`;
+  const received = `HTTP ${response.status} with content type ${contentType}`;
 
   if (response.body.trim() === '') {
-    throw invalidResponseError(endpoint, `${what} and an empty body where JSON was expected`);
+    throw invalidResponseError(endpoint, `${received} and an empty body where JSON was expected`);
   }
 
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body);
   } catch {
-    throw invalidResponseError(endpoint, `${what} whose body is not JSON`, bodyExcerpt(response.body));
+    throw invalidResponseError(
+      endpoint,
+      `${received} whose body is not JSON`,
+      bodyExcerpt(response.body),
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidResponseError(endpoint, `${what} whose body is not a JSON object`, bodyExcerpt(response.body));
+    throw invalidResponseError(
+      endpoint,
+      `${received} whose body is not a JSON object`,
+      bodyExcerpt(response.body),
+    );
   }
   return parsed as JsonObject;
 }

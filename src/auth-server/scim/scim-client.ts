@@ -28,7 +28,7 @@ export class ScimClient {
   /**
    * Sends a request to `{baseUrl}{path}` and returns the response unless it is 401 or 403. A 401
    * means the cached token was revoked or expired early, so the token is renewed once and the
-   * request repeated; a second 401 is `scim_unauthorized`.
+   * request repeated. A second 401 is `scim_unauthorized`.
    */
   async send(
     method: 'GET' | 'DELETE',
@@ -52,7 +52,7 @@ export class ScimClient {
     return response;
   }
 
-  /** The AppError for a status that the caller does not handle. */
+  /** Builds the AppError for a status that the caller does not handle. */
   statusError(response: HttpResponse): AppError {
     const detail = scimErrorDetail(response);
     if (response.status >= 500) return serverError(this.endpoint, response.status, detail);
@@ -64,7 +64,12 @@ export class ScimClient {
     );
   }
 
-  #sendWith(token: string, method: 'GET' | 'DELETE', url: string, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  #sendWith(
+    token: string,
+    method: 'GET' | 'DELETE',
+    url: string,
+    signal: AbortSignal | undefined,
+  ): Promise<HttpResponse> {
     return this.#http.request(
       {
         method,

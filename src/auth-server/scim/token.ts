@@ -32,7 +32,12 @@ export class ClientCredentialsToken {
   #cached: CachedToken | undefined;
   #pending: Promise<CachedToken> | undefined;
 
-  constructor(discovery: ServerDiscovery, settings: ClientCredentialsSettings, logger: Logger, timeoutMs: number) {
+  constructor(
+    discovery: ServerDiscovery,
+    settings: ClientCredentialsSettings,
+    logger: Logger,
+    timeoutMs: number,
+  ) {
     this.#discovery = discovery;
     this.#settings = settings;
     this.#logger = logger;
@@ -56,20 +61,29 @@ export class ClientCredentialsToken {
 
   async #request(): Promise<CachedToken> {
     const { clientId, clientSecret, scope } = this.#settings;
-    const configuration = await this.#discovery.configuration({ id: clientId, secret: clientSecret });
+    const configuration = await this.#discovery.configuration({
+      id: clientId,
+      secret: clientSecret,
+    });
 
     let response: client.TokenEndpointResponse;
     try {
       response = await client.clientCredentialsGrant(configuration, scope ? { scope } : {});
     } catch (error) {
       const mapped = this.#tokenError(error);
-      this.#logger.warn({ clientId, code: mapped.code, detail: mapped.detail }, 'The SCIM client could not get an access token');
+      this.#logger.warn(
+        { clientId, code: mapped.code, detail: mapped.detail },
+        'The SCIM client could not get an access token',
+      );
       throw mapped;
     }
 
-    const lifetimeMs = typeof response.expires_in === 'number' ? response.expires_in * 1000 : undefined;
+    const lifetimeMs =
+      typeof response.expires_in === 'number' ? response.expires_in * 1000 : undefined;
     const renewAt =
-      lifetimeMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + Math.max(lifetimeMs - RENEW_MARGIN_MS, lifetimeMs * 0.9);
+      lifetimeMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : Date.now() + Math.max(lifetimeMs - RENEW_MARGIN_MS, lifetimeMs * 0.9);
     return { value: response.access_token, renewAt };
   }
 

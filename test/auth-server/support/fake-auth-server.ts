@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
 import { matchesFilter, parseFilter } from './scim-filter.ts';
@@ -38,7 +43,7 @@ export class FakeAuthServer {
   readonly requests: RecordedRequest[] = [];
   /** Raw SCIM resources, returned as they are. */
   readonly delegations: Record<string, unknown>[] = [];
-  /** `legacy` answers 400 to any filter or sortBy, as a server that cannot filter. */
+  /** `legacy` responds with 400 to any filter or sortBy, as a server that cannot filter. */
   scimShape: 'modern' | 'legacy' = 'modern';
   tokenLifetimeSeconds = 300;
   readonly issuedTokens: string[] = [];
@@ -75,7 +80,12 @@ export class FakeAuthServer {
     const server = new FakeAuthServer();
     const { privateKey, publicKey } = await sharedKeyPair;
     server.#privateKey = privateKey;
-    server.#publicJwk = { ...(await jose.exportJWK(publicKey)), kid: server.keyId, alg: 'RS256', use: 'sig' };
+    server.#publicJwk = {
+      ...(await jose.exportJWK(publicKey)),
+      kid: server.keyId,
+      alg: 'RS256',
+      use: 'sig',
+    };
     await new Promise<void>((resolve) => server.#server.listen(port, '127.0.0.1', resolve));
     return server;
   }
@@ -135,11 +145,15 @@ export class FakeAuthServer {
     const defaults: Record<string, Handler> = {
       [`GET ${ISSUER_PATH}/.well-known/openid-configuration`]: (_request, response) =>
         sendJson(response, 200, this.metadata()),
-      [`GET ${ISSUER_PATH}/jwks`]: (_request, response) => sendJson(response, 200, { keys: [this.#publicJwk] }),
+      [`GET ${ISSUER_PATH}/jwks`]: (_request, response) =>
+        sendJson(response, 200, { keys: [this.#publicJwk] }),
       [`POST ${ISSUER_PATH}/token`]: (request, response) => this.#token(request, response),
-      [`GET ${SCIM_PATH}/Delegations`]: (request, response) => this.#listDelegations(request, response),
-      [`GET ${SCIM_PATH}/Delegations/*`]: (request, response) => this.#getDelegation(request, response),
-      [`DELETE ${SCIM_PATH}/Delegations/*`]: (request, response) => this.#deleteDelegation(request, response),
+      [`GET ${SCIM_PATH}/Delegations`]: (request, response) =>
+        this.#listDelegations(request, response),
+      [`GET ${SCIM_PATH}/Delegations/*`]: (request, response) =>
+        this.#getDelegation(request, response),
+      [`DELETE ${SCIM_PATH}/Delegations/*`]: (request, response) =>
+        this.#deleteDelegation(request, response),
     };
     return defaults[key];
   }
@@ -163,7 +177,7 @@ export class FakeAuthServer {
     return metadata;
   }
 
-  /** The client id that authenticated with HTTP Basic, or undefined when the credentials are wrong. */
+  /** Returns the client id that authenticated with HTTP Basic, or undefined when the credentials are wrong. */
   authenticatedClient(request: RecordedRequest): string | undefined {
     const header = request.headers.authorization ?? '';
     if (!header.startsWith('Basic ')) return undefined;
@@ -185,10 +199,14 @@ export class FakeAuthServer {
     }
     const token = `scim-token-${randomBytes(8).toString('hex')}`;
     this.issuedTokens.push(token);
-    sendJson(response, 200, { access_token: token, token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds });
+    sendJson(response, 200, {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: this.tokenLifetimeSeconds,
+    });
   }
 
-  /** Returns true when the request carries a token this server issued; answers 401 otherwise. */
+  /** Returns true when the request carries a token this server issued, and responds with 401 otherwise. */
   #authorize(request: RecordedRequest, response: ServerResponse): boolean {
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     if (this.issuedTokens.includes(token)) return true;
@@ -218,13 +236,20 @@ export class FakeAuthServer {
     }
     if (sortBy) {
       const direction = request.query.get('sortOrder') === 'descending' ? -1 : 1;
-      resources = [...resources].sort((left, right) => compareValues(left[sortBy], right[sortBy]) * direction);
+      resources = [...resources].sort(
+        (left, right) => compareValues(left[sortBy], right[sortBy]) * direction,
+      );
     }
 
     const startIndex = Math.max(1, Number(request.query.get('startIndex') ?? 1));
     const count = Number(request.query.get('count') ?? resources.length);
     const page = resources.slice(startIndex - 1, startIndex - 1 + count);
-    sendJson(response, 200, listResponse(page, resources.length, startIndex), 'application/scim+json');
+    sendJson(
+      response,
+      200,
+      listResponse(page, resources.length, startIndex),
+      'application/scim+json',
+    );
   }
 
   #getDelegation(request: RecordedRequest, response: ServerResponse): void {
@@ -251,7 +276,11 @@ export class FakeAuthServer {
   }
 }
 
-export function listResponse(resources: unknown[], totalResults: number, startIndex: number): Record<string, unknown> {
+export function listResponse(
+  resources: unknown[],
+  totalResults: number,
+  startIndex: number,
+): Record<string, unknown> {
   return {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
     totalResults,
@@ -261,15 +290,30 @@ export function listResponse(resources: unknown[], totalResults: number, startIn
   };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   response.writeHead(status, { 'content-type': contentType }).end(JSON.stringify(body));
 }
 
-export function sendScimError(response: ServerResponse, status: number, detail: string, scimType?: string): void {
+export function sendScimError(
+  response: ServerResponse,
+  status: number,
+  detail: string,
+  scimType?: string,
+): void {
   sendJson(
     response,
     status,
-    { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail, ...(scimType ? { scimType } : {}) },
+    {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: String(status),
+      detail,
+      ...(scimType ? { scimType } : {}),
+    },
     'application/scim+json',
   );
 }
@@ -282,8 +326,11 @@ function compareValues(left: unknown, right: unknown): number {
   return String(left) < String(right) ? -1 : 1;
 }
 
-/** A modern-shape Delegation resource with sensible defaults. */
-export function modernDelegation(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+/** Builds a Delegation resource of the current shape with sensible defaults. */
+export function modernDelegation(
+  id: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     schemas: ['urn:se:curity:scim:2.0:Delegation'],
     id,
@@ -298,7 +345,17 @@ export function modernDelegation(id: string, fields: Record<string, unknown> = {
   };
 }
 
-/** The same in the 2019 shape: `sub` and `exp`, no status. */
-export function legacyDelegation(id: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, externalId: `delegation-${id}`, sub: 'janedoe', exp: 1_767_312_000, clientId: 'www', ...fields };
+/** Builds a Delegation resource of the 2019 shape: `sub` and `exp`, no status. */
+export function legacyDelegation(
+  id: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    externalId: `delegation-${id}`,
+    sub: 'janedoe',
+    exp: 1_767_312_000,
+    clientId: 'www',
+    ...fields,
+  };
 }

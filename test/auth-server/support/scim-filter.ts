@@ -28,7 +28,8 @@ export function parseFilter(filter: string): FilterClause[] {
   for (;;) {
     skipSpaces();
     const attribute = readWord();
-    if (!/^[A-Za-z][\w.$:-]*$/.test(attribute)) throw new SyntaxError(`bad attribute path at ${position}: ${attribute}`);
+    if (!/^[A-Za-z][\w.$:-]*$/.test(attribute))
+      throw new SyntaxError(`bad attribute path at ${position}: ${attribute}`);
     skipSpaces();
     const operator = readWord().toLowerCase();
     if (!OPERATORS.has(operator)) throw new SyntaxError(`bad operator at ${position}: ${operator}`);
@@ -70,7 +71,11 @@ export function matchesFilter(resource: Record<string, unknown>, clauses: Filter
       case 'ne':
         return actual !== value;
       case 'sw':
-        return typeof actual === 'string' && typeof value === 'string' && actual.toLowerCase().startsWith(value.toLowerCase());
+        return (
+          typeof actual === 'string' &&
+          typeof value === 'string' &&
+          actual.toLowerCase().startsWith(value.toLowerCase())
+        );
       case 'lt':
         return typeof actual === 'number' && typeof value === 'number' && actual < value;
       case 'gt':

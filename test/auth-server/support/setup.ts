@@ -46,7 +46,10 @@ export function messages(memory: MemoryLogger): string[] {
 }
 
 /** Settings that point every client at the fake server; `overrides` replaces top-level fields. */
-export function configFor(server: FakeAuthServer, overrides: Partial<AuthServerConfig> = {}): AuthServerConfig {
+export function configFor(
+  server: FakeAuthServer,
+  overrides: Partial<AuthServerConfig> = {},
+): AuthServerConfig {
   return {
     mode: 'external',
     issuer: server.issuer,
@@ -67,7 +70,11 @@ export function configFor(server: FakeAuthServer, overrides: Partial<AuthServerC
       pageSize: 50,
       revokeConcurrency: 4,
     },
-    introspection: { clientId: 'introspector', clientSecret: FAKE_CLIENTS.introspector!, mode: 'json' },
+    introspection: {
+      clientId: 'introspector',
+      clientSecret: FAKE_CLIENTS.introspector!,
+      mode: 'json',
+    },
     logout: { style: 'oidc', curityLogoutUrl: undefined },
     ...overrides,
   };
