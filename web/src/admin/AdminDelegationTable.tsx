@@ -14,7 +14,7 @@ export function AdminDelegationTable({ items, selected, onToggle, onTogglePage, 
 
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table table-wide">
         <caption className="visually-hidden">Delegations of all users</caption>
         <thead>
           <tr>

@@ -4,7 +4,7 @@ import { TimeCell } from '../components/TimeCell.tsx';
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table table-wide">
         <caption className="visually-hidden">Audit log entries, newest first</caption>
         <thead>
           <tr>
@@ -29,7 +29,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
                 {entry.actor}
                 {entry.actorIsAdmin && <span className="badge badge-info">admin</span>}
               </td>
-              <td>{entry.action}</td>
+              <td className="nowrap">{entry.action}</td>
               <td>
                 <span className={`badge badge-${RESULT_BADGE[entry.result]}`}>{entry.result}</span>
               </td>

@@ -11,6 +11,7 @@ interface DelegationFilterFormProps {
 
 export function DelegationFilterForm({ initial, clients, onApply }: DelegationFilterFormProps) {
   const [values, setValues] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
 
   function set<K extends keyof DelegationFilterValues>(name: K, value: DelegationFilterValues[K]) {
     setValues((current) => ({ ...current, [name]: value }));
@@ -18,10 +19,17 @@ export function DelegationFilterForm({ initial, clients, onApply }: DelegationFi
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    // The tracker rejects both at once: an exact user already names a single user.
+    if (values.user.trim() !== '' && values.userPrefix.trim() !== '') {
+      setProblem('Fill in either "User (exact)" or "User starts with", not both.');
+      return;
+    }
+    setProblem(null);
     onApply(values);
   }
 
   function clear() {
+    setProblem(null);
     setValues(EMPTY_DELEGATION_FILTERS);
     onApply(EMPTY_DELEGATION_FILTERS);
   }
@@ -108,6 +116,11 @@ export function DelegationFilterForm({ initial, clients, onApply }: DelegationFi
           Clear filters
         </button>
       </div>
+      {problem && (
+        <p className="alert alert-error filter-problem" role="alert">
+          {problem}
+        </p>
+      )}
     </form>
   );
 }

@@ -15,6 +15,13 @@ export function DryRunSummary({ dryRun, clients }: { dryRun: BulkDryRun; clients
         {plural(dryRun.users.length, 'user')} in {plural(dryRun.clients.length, 'client')}. Each
         affected application asks its user to sign in again.
       </p>
+      {dryRun.notFound !== undefined && dryRun.notFound > 0 && (
+        <p className="muted">
+          {plural(dryRun.notFound, 'selected delegation was', 'selected delegations were')} not found
+          or already revoked, so the run skips them.
+        </p>
+      )}
+      {dryRun.note && <p className="muted">{dryRun.note}</p>}
       <div className="dry-run-lists">
         <table className="table table-compact">
           <caption>Users</caption>

@@ -1,21 +1,19 @@
 import type { UserDelegationGroup } from '../api/types.ts';
-import { plural } from '../lib/format.ts';
 import type { BulkRequest } from './BulkRevokeFlow.tsx';
+import { clientLabelOf } from './userGroups.ts';
 
 interface UserClientSummaryProps {
+  username: string;
   groups: UserDelegationGroup[];
   onRevoke: (request: BulkRequest) => void;
 }
 
 /** One line per client with the user's delegations in it across devices, and a revoke button. */
-export function UserClientSummary({ groups, onRevoke }: UserClientSummaryProps) {
-  const clients = new Map<string, { label: string; ids: string[] }>();
+export function UserClientSummary({ username, groups, onRevoke }: UserClientSummaryProps) {
+  const clients = new Map<string, { label: string; count: number }>();
   for (const group of groups) {
-    const entry = clients.get(group.clientId) ?? {
-      label: group.items[0]?.clientLabel ?? group.clientId,
-      ids: [],
-    };
-    entry.ids.push(...group.items.map((item) => item.id));
+    const entry = clients.get(group.clientId) ?? { label: clientLabelOf(group), count: 0 };
+    entry.count += group.items.length;
     clients.set(group.clientId, entry);
   }
 
@@ -31,16 +29,19 @@ export function UserClientSummary({ groups, onRevoke }: UserClientSummaryProps) 
           </tr>
         </thead>
         <tbody>
-          {[...clients].map(([clientId, { label, ids }]) => (
+          {[...clients].map(([clientId, { label, count }]) => (
             <tr key={clientId}>
               <td>{label}</td>
-              <td className="number">{ids.length}</td>
+              <td className="number">{count}</td>
               <td>
                 <button
                   type="button"
                   className="danger-outline"
                   onClick={() =>
-                    onRevoke({ target: { ids }, description: `${plural(ids.length, 'delegation')} in ${label}` })
+                    onRevoke({
+                      target: { user: username, client: clientId },
+                      description: `the delegations of ${username} in ${label}`,
+                    })
                   }
                 >
                   Revoke all in {label}

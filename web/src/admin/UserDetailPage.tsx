@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { getUserDetail } from '../api/admin.ts';
-import type { TrackerConfig, UserDetail } from '../api/types.ts';
+import type { TrackerConfig } from '../api/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { Link } from '../components/Link.tsx';
@@ -11,6 +11,7 @@ import { useResource } from '../hooks/useResource.ts';
 import { BulkRevokeFlow, type BulkRequest } from './BulkRevokeFlow.tsx';
 import { UserClientSummary } from './UserClientSummary.tsx';
 import { UserDeviceGroup } from './UserDeviceGroup.tsx';
+import { groupByDevice } from './userGroups.ts';
 
 interface UserDetailPageProps {
   username: string;
@@ -26,7 +27,8 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
   useAutoReload(reload, config.pollIntervalSeconds);
 
   const devices = data ? groupByDevice(data) : [];
-  const count = devices.reduce((sum, device) => sum + device.delegations, 0);
+  const shown = devices.reduce((sum, device) => sum + device.delegations, 0);
+  const count = data?.total ?? shown;
 
   return (
     <section className="panel" aria-labelledby="user-title">
@@ -55,15 +57,17 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
           <p>{username} has no active sessions.</p>
         </EmptyState>
       )}
+      {data?.truncated && (
+        <p className="alert alert-error" role="status">
+          Showing the newest {shown} of {count} sessions. Revoking all of this user or all in a
+          client still reaches every one of them.
+        </p>
+      )}
       {data && count > 0 && (
         <>
-          <UserClientSummary groups={data.groups} onRevoke={setBulk} />
+          <UserClientSummary username={username} groups={data.groups} onRevoke={setBulk} />
           {devices.map((device) => (
-            <UserDeviceGroup
-              key={device.key}
-              groups={device.groups}
-              onChanged={reload}
-            />
+            <UserDeviceGroup key={device.key} groups={device.groups} onChanged={reload} />
           ))}
         </>
       )}
@@ -78,16 +82,4 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
       )}
     </section>
   );
-}
-
-function groupByDevice(detail: UserDetail) {
-  const devices = new Map<string, { key: string; groups: UserDetail['groups']; delegations: number }>();
-  for (const group of detail.groups) {
-    const key = group.device?.publicId ?? 'unknown';
-    const entry = devices.get(key) ?? { key, groups: [], delegations: 0 };
-    entry.groups.push(group);
-    entry.delegations += group.items.length;
-    devices.set(key, entry);
-  }
-  return [...devices.values()];
 }

@@ -4,6 +4,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TimeCell } from '../components/TimeCell.tsx';
 import { deviceLabel } from '../lib/format.ts';
 import { AdminRevokeButton } from './AdminRevokeButton.tsx';
+import { clientLabelOf } from './userGroups.ts';
 
 interface UserDeviceGroupProps {
   /** The groups of one device, one for each client used on it. */
@@ -13,17 +14,18 @@ interface UserDeviceGroupProps {
 
 export function UserDeviceGroup({ groups, onChanged }: UserDeviceGroupProps) {
   const device = groups[0]?.device ?? null;
+  const label = groups[0]?.deviceLabel ?? deviceLabel(device);
 
   return (
-    <section className="device-group" aria-label={deviceLabel(device)}>
+    <section className="device-group" aria-label={label}>
       <h2>
-        {deviceLabel(device)}
+        {label}
         {device && <code className="muted"> {device.publicId}</code>}
       </h2>
       {groups.map((group) => (
         <div key={group.clientId} className="table-scroll">
-          <table className="table">
-            <caption>{group.items[0]?.clientLabel ?? group.clientId}</caption>
+          <table className="table table-wide">
+            <caption>{clientLabelOf(group)}</caption>
             <thead>
               <tr>
                 <th scope="col">Delegation ID</th>

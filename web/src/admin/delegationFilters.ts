@@ -24,13 +24,12 @@ export const EMPTY_DELEGATION_FILTERS: DelegationFilterValues = {
   sortOrder: 'ascending',
 };
 
-/** Attributes the SCIM delegation list can sort on. */
+/** The `sortBy` values the tracker accepts: SCIM attributes of a delegation. */
 export const SORT_FIELDS: { value: string; label: string }[] = [
   { value: 'expires', label: 'Expires' },
   { value: 'created', label: 'Created' },
   { value: 'owner', label: 'User' },
   { value: 'clientId', label: 'Client' },
-  { value: 'status', label: 'Status' },
 ];
 
 export function toDelegationQuery(

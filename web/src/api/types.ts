@@ -50,8 +50,9 @@ export interface Delegation {
   owner: string;
   status: DelegationStatus;
   scope: string[];
-  created: string;
-  expires: string;
+  /** Null when the authorization server did not report it. */
+  created: string | null;
+  expires: string | null;
   device: Device | null;
   thisBrowser: boolean;
   /** Absent in the administrator list. */
@@ -90,6 +91,9 @@ export interface RevokeFailure {
   id: string;
   delegationId: string;
   clientId: string;
+  /** Set in bulk revocation reports, which span users. */
+  owner?: string;
+  code?: string;
   message: string;
 }
 
@@ -102,18 +106,25 @@ export type RevokeStreamEvent =
       revoked: number;
       alreadyRevoked: number;
       failed: RevokeFailure[];
+      /** Bulk runs list at most a limited number of failures; this is the full number. */
+      failedCount?: number;
       logoutUrl?: string | null;
       operationId?: string;
     };
 
 export type RevokeStreamEnd = Extract<RevokeStreamEvent, { type: 'end' }>;
 
-export type BulkTarget = { user: string } | { client: string } | { ids: string[] };
+/** `{ user, client }` is the tracker's extension of docs/api.md: one user's delegations at one client. */
+export type BulkTarget = { user: string; client?: string } | { client: string } | { ids: string[] };
 
 export interface BulkDryRun {
   total: number;
   users: { username: string; count: number }[];
   clients: { clientId: string; count: number }[];
+  /** For an `ids` target: ids that are unknown or already revoked. */
+  notFound?: number;
+  /** Says what the lists leave out, when they list only the largest entries. */
+  note?: string;
 }
 
 export type SortOrder = 'ascending' | 'descending';
@@ -133,12 +144,17 @@ export interface AdminDelegationQuery {
 
 export interface UserDelegationGroup {
   device: Device | null;
+  deviceLabel?: string;
   clientId: string;
+  clientLabel?: string;
   items: Delegation[];
 }
 
 export interface UserDetail {
   username: string;
+  /** All of the user's issued delegations, also those left out when `truncated` is true. */
+  total?: number;
+  truncated?: boolean;
   groups: UserDelegationGroup[];
 }
 

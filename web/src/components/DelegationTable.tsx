@@ -10,7 +10,7 @@ interface DelegationTableProps {
 export function DelegationTable({ items, introspectionMode, onChanged }: DelegationTableProps) {
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table table-wide">
         <caption className="visually-hidden">Your sessions</caption>
         <thead>
           <tr>

@@ -1,5 +1,8 @@
-/** The signed introspection response (RFC 9701) and whether its signature checked out. */
-export function JwtBlock({ jwt, verified }: { jwt: string; verified: boolean }) {
+/**
+ * The signed introspection response (RFC 9701): whether the tracker verified its signature, and
+ * the JWT itself when the tracker sends it.
+ */
+export function JwtBlock({ jwt, verified }: { jwt: string | undefined; verified: boolean }) {
   return (
     <section className="jwt" aria-label="Signed introspection response">
       <h3>
@@ -10,7 +13,15 @@ export function JwtBlock({ jwt, verified }: { jwt: string; verified: boolean }) 
           <span className="badge badge-warn">not verified</span>
         )}
       </h3>
-      <pre className="code-block">{jwt}</pre>
+      {jwt ? (
+        <pre className="code-block">{jwt}</pre>
+      ) : (
+        <p className="muted">
+          {verified
+            ? 'The tracker checked the signature against the authorization server\'s keys; the claims above come from it.'
+            : 'The tracker did not report a verified signature for this response.'}
+        </p>
+      )}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { errorMessage } from '../api/http.ts';
 import { revokeAll } from '../api/tracker.ts';
 import type { ClientOption } from '../api/types.ts';
+import { pauseAutoReload } from '../hooks/useAutoReload.ts';
 import { useRevocationRun } from '../hooks/useRevocationRun.ts';
 import { Dialog } from './Dialog.tsx';
 import { RevocationProgress } from './RevocationProgress.tsx';
@@ -24,11 +25,19 @@ export function RevokeAllFlow({ clients, onClose, onSessionEnded }: RevokeAllFlo
 
   async function revoke() {
     setConfirmed(true);
+    const resume = pauseAutoReload();
     const end = await start(revokeAll);
-    if (!end || end.failed.length > 0) return;
+    if (!end || end.failed.length > 0) {
+      resume();
+      return;
+    }
 
+    // The reloads stay paused: the session is over and the browser leaves the page.
     if (end.logoutUrl) window.location.assign(end.logoutUrl);
-    else onSessionEnded();
+    else {
+      resume();
+      onSessionEnded();
+    }
   }
 
   const retryFooter = (

@@ -1,16 +1,46 @@
 import { useEffect } from 'react';
 import { subscribeToChanges } from '../api/events.ts';
 
+// A revocation of many delegations sends one change event for each; reading the list once after
+// a burst is enough.
+const EVENT_DEBOUNCE_MS = 400;
+
+let pauses = 0;
+
 /**
- * Calls `reload` every `intervalSeconds` and on each change event from the tracker. The poll is
+ * Stops every automatic reload until the returned function is called. Revoke-all uses it: the
+ * session ends when the run succeeds, and a reload during the run would only race that.
+ */
+export function pauseAutoReload(): () => void {
+  pauses += 1;
+  let resumed = false;
+  return () => {
+    if (resumed) return;
+    resumed = true;
+    pauses -= 1;
+  };
+}
+
+/**
+ * Calls `reload` every `intervalSeconds` and after change events from the tracker. The poll is
  * what keeps the list current: change events only make it quicker.
  */
 export function useAutoReload(reload: () => void, intervalSeconds: number): void {
   useEffect(() => {
-    const timer = window.setInterval(reload, Math.max(1, intervalSeconds) * 1000);
-    const unsubscribe = subscribeToChanges(reload);
+    const reloadUnlessPaused = () => {
+      if (pauses === 0) reload();
+    };
+    let pending: number | undefined;
+    const onChange = () => {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(reloadUnlessPaused, EVENT_DEBOUNCE_MS);
+    };
+
+    const timer = window.setInterval(reloadUnlessPaused, Math.max(1, intervalSeconds) * 1000);
+    const unsubscribe = subscribeToChanges(onChange);
     return () => {
       window.clearInterval(timer);
+      window.clearTimeout(pending);
       unsubscribe();
     };
   }, [reload, intervalSeconds]);
