@@ -1,6 +1,6 @@
 /**
  * A stand-in tracker for looking at the UI without the backend: Fastify on 127.0.0.1 serving the
- * built UI (dist/web) and canned answers in the shapes of docs/api.md, kept in memory. Signing in
+ * built UI (dist/web) and canned responses in the shapes of docs/api.md, kept in memory. Signing in
  * goes through /mock/authorize, which signs in `state.nextUser` at once.
  *
  * Run it alone with `npx tsx test/browser/mock-tracker.ts` to browse it; it prints its URL.

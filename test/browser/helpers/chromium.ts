@@ -69,7 +69,7 @@ export async function watchPage(page: Page, options: WatchOptions = {}): Promise
   };
 }
 
-/** The console text Chromium logs for a fetch answered with `status`, for `WatchOptions.allow`. */
+/** Returns the console text Chromium logs for a response with `status`, for `WatchOptions.allow`. */
 export function failedResource(status: number): RegExp {
   return new RegExp(`Failed to load resource: the server responded with a status of ${status}\\b`);
 }

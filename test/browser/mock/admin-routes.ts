@@ -7,7 +7,7 @@ import { revokeOrFail } from './user-routes.ts';
 type Query = Record<string, string | undefined>;
 type Target = { user?: string; client?: string; ids?: string[] };
 
-/** The administrator routes of docs/api.md over the mock's in-memory delegations. */
+/** Serves the administrator routes of docs/api.md from the mock's in-memory delegations. */
 export async function adminRoutes(app: FastifyInstance, state: MockState): Promise<void> {
   app.get<{ Querystring: Query }>('/api/admin/delegations', async (request) => {
     const session = requireAdmin(state, request);

@@ -21,7 +21,7 @@ export interface MockDelegation {
   expires: string;
   /** Public id of the device that created it, or null when unknown. */
   devicePublicId: string | null;
-  /** Device cookie of the browser that holds its tokens; null when no browser here does. */
+  /** Device cookie of the browser that stores its tokens; null when no browser here stores them. */
   tokensHeldBy: string | null;
 }
 

@@ -34,7 +34,7 @@ export function requireAdmin(state: MockState, request: FastifyRequest): MockSes
   return session;
 }
 
-/** The CSRF rule of docs/api.md: the session's token, or `pre-session` on POST /api/login only. */
+/** Rejects a request without docs/api.md's CSRF header: the session's token, or `pre-session` on POST /api/login. */
 export function checkCsrf(request: FastifyRequest, session: MockSession | null, allowPreSession = false): void {
   const header = request.headers['x-csrf-token'];
   const expected = session?.csrfToken ?? (allowPreSession ? 'pre-session' : undefined);
@@ -43,7 +43,7 @@ export function checkCsrf(request: FastifyRequest, session: MockSession | null, 
   }
 }
 
-/** A delegation as docs/api.md shows it; `actions` only in the user's own list. */
+/** Returns a delegation in docs/api.md's shape, with `actions` only for the user's own list. */
 export function present(state: MockState, delegation: MockDelegation, viewer: MockSession, withActions: boolean) {
   const devices = state.devicesByPublicId();
   const device = delegation.devicePublicId ? devices.get(delegation.devicePublicId) : undefined;
@@ -65,11 +65,11 @@ export function present(state: MockState, delegation: MockDelegation, viewer: Mo
   };
   if (!withActions) return view;
 
-  const held = delegation.tokensHeldBy === viewer.deviceId;
+  const tokensHere = delegation.tokensHeldBy === viewer.deviceId;
   const reason = thisBrowser
     ? 'This browser no longer holds tokens for it; sign in again to get new ones.'
     : 'Made in another browser: its tokens are not held here.';
-  const permission = held ? { allowed: true } : { allowed: false, reason };
+  const permission = tokensHere ? { allowed: true } : { allowed: false, reason };
   return { ...view, actions: { refresh: permission, introspect: permission } };
 }
 

@@ -115,10 +115,9 @@ export async function userRoutes(app: FastifyInstance, state: MockState): Promis
         iat: now - 60,
         delegation_id: delegation.delegationId,
       };
-      if (mode === 'json') return { active: true, mode, claims, maxAgeSeconds: 240 };
-      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-      const jwt = `${encode({ alg: 'RS256', typ: 'token-introspection+jwt' })}.${encode({ token_introspection: claims })}.${randomBytes(64).toString('base64url')}`;
-      return { active: true, mode, claims, jwt, verified: true, maxAgeSeconds: 240 };
+      return mode === 'jwt'
+        ? { active: true, mode, claims, verified: true, maxAgeSeconds: 240 }
+        : { active: true, mode, claims, maxAgeSeconds: 240 };
     },
   );
 

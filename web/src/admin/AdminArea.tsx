@@ -8,8 +8,8 @@ import { UserDetailPage } from './UserDetailPage.tsx';
 type AdminRoute = Extract<Route, { page: 'admin-delegations' | 'admin-user' | 'admin-audit' }>;
 
 /**
- * The administrator pages. They are linked for administrators only, but anyone may open the URL:
- * the tracker answers 403 and the page shows why.
+ * Routes between the administrator pages. They are linked for administrators only, but anyone may
+ * open the URL: the tracker responds with 403 and the page shows why.
  */
 export function AdminArea({ route, config }: { route: AdminRoute; config: TrackerConfig }) {
   return (

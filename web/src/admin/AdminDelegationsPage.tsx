@@ -17,7 +17,7 @@ import { useSelection } from '../hooks/useSelection.ts';
 
 const PAGE_SIZE = 50;
 
-/** Every user's delegations, with filters, selection and bulk revocation. */
+/** Shows every user's delegations, with filters, selection and bulk revocation. */
 export function AdminDelegationsPage({ config }: { config: TrackerConfig }) {
   const [filters, setFilters] = useState(EMPTY_DELEGATION_FILTERS);
   const [startIndex, setStartIndex] = useState(1);

@@ -9,7 +9,7 @@ import { useAuditLog } from '../hooks/useAuditLog.ts';
 import { AuditFilterForm } from './AuditFilterForm.tsx';
 import { AuditTable } from './AuditTable.tsx';
 
-/** The audit trail of sign-ins, refreshes, introspections and revocations, newest first. */
+/** Shows the audit trail of sign-ins, refreshes, introspections and revocations, newest first. */
 export function AuditPage() {
   const [filters, setFilters] = useState<AuditFilters>({});
   const log = useAuditLog(filters);

@@ -10,7 +10,7 @@ import { useRevocationRun } from '../hooks/useRevocationRun.ts';
 import { plural } from '../lib/format.ts';
 import { DryRunSummary } from './DryRunSummary.tsx';
 
-/** What a bulk revocation acts on, and how the dialog names it ("all delegations of janedoe"). */
+/** A bulk revocation's target and its description in the dialog ("all delegations of janedoe"). */
 export interface BulkRequest {
   target: BulkTarget;
   description: string;

@@ -8,7 +8,7 @@ interface UserClientSummaryProps {
   onRevoke: (request: BulkRequest) => void;
 }
 
-/** One line per client with the user's delegations in it across devices, and a revoke button. */
+/** Lists the user's delegations per client across devices, each client with a revoke button. */
 export function UserClientSummary({ username, groups, onRevoke }: UserClientSummaryProps) {
   const clients = new Map<string, { label: string; count: number }>();
   for (const group of groups) {

@@ -18,7 +18,7 @@ interface UserDetailPageProps {
   config: TrackerConfig;
 }
 
-/** One user's delegations, grouped by device and then by client. */
+/** Shows one user's delegations, grouped by device and then by client. */
 export function UserDetailPage({ username, config }: UserDetailPageProps) {
   const [bulk, setBulk] = useState<BulkRequest | null>(null);
   const { data, error, reload } = useResource(`user:${username}`, (signal) =>
@@ -27,8 +27,8 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
   useAutoReload(reload, config.pollIntervalSeconds);
 
   const devices = data ? groupByDevice(data) : [];
-  const shown = devices.reduce((sum, device) => sum + device.delegations, 0);
-  const count = data?.total ?? shown;
+  const listed = devices.reduce((sum, device) => sum + device.delegations, 0);
+  const count = data?.total ?? listed;
 
   return (
     <section className="panel" aria-labelledby="user-title">
@@ -59,7 +59,7 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
       )}
       {data?.truncated && (
         <p className="alert alert-error" role="status">
-          Showing the newest {shown} of {count} sessions. Revoking all of this user or all in a
+          Showing the newest {listed} of {count} sessions. Revoking all of this user or all in a
           client still reaches every one of them.
         </p>
       )}

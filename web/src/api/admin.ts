@@ -13,7 +13,7 @@ import type {
   UserDetail,
 } from './types.ts';
 
-/** Administrator calls: the tracker answers 403 `not_admin` to everyone else. */
+/** Administrator calls: the tracker responds with 403 `not_admin` to everyone else. */
 
 export function listAllDelegations(
   query: AdminDelegationQuery,

@@ -4,7 +4,7 @@
  * the tracker cannot be reached or sends something that is not JSON.
  */
 
-/** Codes of failures that happen before the tracker's answer is understood. */
+/** Codes of failures that happen before the tracker's response could be read. */
 export const NETWORK_ERROR = 'network_error';
 export const INVALID_RESPONSE = 'invalid_response';
 
@@ -36,7 +36,7 @@ export function setCsrfToken(token: string | null): void {
 
 const unauthorizedListeners = new Set<() => void>();
 
-/** Calls `listener` whenever the tracker answers 401, so the app can show the sign-in page. */
+/** Calls `listener` whenever the tracker responds with 401, so the app can show the sign-in page. */
 export function onUnauthorized(listener: () => void): () => void {
   unauthorizedListeners.add(listener);
   return () => unauthorizedListeners.delete(listener);

@@ -77,7 +77,7 @@ export type IntrospectionResult =
       active: true;
       mode: IntrospectionMode;
       claims: Record<string, unknown>;
-      jwt?: string;
+      /** In `jwt` mode: the tracker checked the JWT's signature. The JWT itself is never sent. */
       verified?: boolean;
       maxAgeSeconds?: number;
     }

@@ -13,7 +13,7 @@ import { ReloadErrorAlert } from './ReloadErrorAlert.tsx';
 
 const PAGE_SIZE = 50;
 
-/** The signed-in user's own delegations across applications and browsers. */
+/** Shows the signed-in user's own delegations across applications and browsers. */
 export function Dashboard({ config }: { config: TrackerConfig }) {
   const [startIndex, setStartIndex] = useState(1);
   const [mode, setMode] = useState<IntrospectionMode>(config.introspectionMode);

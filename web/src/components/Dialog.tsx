@@ -11,7 +11,7 @@ interface DialogProps {
 }
 
 /**
- * A modal dialog that is open while it is mounted. The native element supplies the focus trap,
+ * Shows a modal dialog, open while it is mounted. The native element supplies the focus trap,
  * the inert background and Escape handling.
  */
 export function Dialog({ title, children, footer, onClose, wide = false }: DialogProps) {

@@ -5,7 +5,7 @@ interface ErrorStateProps {
   onRetry?: () => void;
 }
 
-/** Shows why loading failed, with a Retry button; a 403 gets a heading that says what it means. */
+/** Shows why loading failed, with a Retry button. A 403 gets the heading "Administrators only". */
 export function ErrorState({ error, onRetry }: ErrorStateProps) {
   const forbidden = error instanceof ApiError && error.status === 403;
 

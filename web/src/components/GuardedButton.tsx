@@ -3,14 +3,14 @@ import { useId, type ReactNode } from 'react';
 interface GuardedButtonProps {
   children: ReactNode;
   onClick: () => void;
-  /** When set, the button is disabled and this sentence says why. */
+  /** When set, the button is disabled and this sentence is shown as the reason. */
   disabledReason?: string | undefined;
   busy?: boolean;
   className?: string;
 }
 
 /**
- * A button that, when not allowed, stays focusable (aria-disabled in place of disabled) so the
+ * Renders a button that, when not allowed, stays focusable (aria-disabled in place of disabled) so the
  * reason can be shown on hover and focus and read out through aria-describedby.
  */
 export function GuardedButton({ children, onClick, disabledReason, busy = false, className }: GuardedButtonProps) {

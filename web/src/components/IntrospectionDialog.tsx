@@ -44,7 +44,7 @@ export function IntrospectionDialog({ result, clientLabel, onClose }: Introspect
         <>
           <h3>Claims</h3>
           <ClaimsTable claims={result.claims} />
-          {result.mode === 'jwt' && <JwtBlock jwt={result.jwt} verified={result.verified === true} />}
+          {result.mode === 'jwt' && <JwtBlock verified={result.verified === true} />}
         </>
       ) : (
         <p>The authorization server reports this access token as inactive: it was revoked or has expired.</p>

@@ -1,8 +1,8 @@
 /**
- * The signed introspection response (RFC 9701): whether the tracker verified its signature, and
- * the JWT itself when the tracker sends it.
+ * Shows whether the tracker verified the signature of the JWT introspection response. The JWT is a
+ * bearer token (the phantom token), so the tracker sends only its claims, never the JWT.
  */
-export function JwtBlock({ jwt, verified }: { jwt: string | undefined; verified: boolean }) {
+export function JwtBlock({ verified }: { verified: boolean }) {
   return (
     <section className="jwt" aria-label="Signed introspection response">
       <h3>
@@ -13,15 +13,11 @@ export function JwtBlock({ jwt, verified }: { jwt: string | undefined; verified:
           <span className="badge badge-warn">not verified</span>
         )}
       </h3>
-      {jwt ? (
-        <pre className="code-block">{jwt}</pre>
-      ) : (
-        <p className="muted">
-          {verified
-            ? 'The tracker checked the signature against the authorization server\'s keys; the claims above come from it.'
-            : 'The tracker did not report a verified signature for this response.'}
-        </p>
-      )}
+      <p className="muted">
+        {verified
+          ? "The tracker checked the JWT's signature against the authorization server's keys; the claims above come from it. The JWT is a bearer token, so it stays on the server."
+          : 'The tracker did not report a verified signature for this response.'}
+      </p>
     </section>
   );
 }

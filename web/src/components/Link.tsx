@@ -5,7 +5,7 @@ interface LinkProps extends AnchorHTMLAttributes<HTMLAnchorElement> {
   href: string;
 }
 
-/** An anchor that changes the page without a reload, unless the user asks for a new tab. */
+/** Renders an anchor that changes the page without a reload, unless the user asks for a new tab. */
 export function Link({ href, onClick, ...rest }: LinkProps) {
   function handleClick(event: MouseEvent<HTMLAnchorElement>) {
     onClick?.(event);

@@ -6,7 +6,7 @@ interface RevocationReportProps {
   clients: ClientOption[];
 }
 
-/** The outcome of a streamed revocation, with one row for each delegation that failed. */
+/** Shows the outcome of a streamed revocation, with one row for each delegation that failed. */
 export function RevocationReport({ end, clients }: RevocationReportProps) {
   const labels = new Map(clients.map((client) => [client.id, client.label]));
   const failedCount = end.failedCount ?? end.failed.length;

@@ -1,6 +1,6 @@
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 
-/** A time in local format, with the distance from now ("in 23 h") when `relative` is on. */
+/** Shows a time in local format, with the distance from now ("in 23 h") when `relative` is on. */
 export function TimeCell({ iso, relative = false }: { iso: string | null; relative?: boolean }) {
   if (iso === null) return <span className="muted">unknown</span>;
 

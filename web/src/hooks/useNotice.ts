@@ -13,7 +13,7 @@ const NOTICES: Record<string, Notice> = {
   },
   login_denied: {
     kind: 'error',
-    message: 'The sign-in was cancelled or refused at the authorization server. Sign in again to continue.',
+    message: 'The authorization server denied the sign-in, or it was cancelled there. Sign in again to continue.',
   },
   login_failed: {
     kind: 'error',

@@ -5,13 +5,13 @@ export interface Resource<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
-  /** Loads again and keeps showing the current data until the answer arrives. */
+  /** Loads again and keeps the current data until the response arrives. */
   reload: () => void;
 }
 
 /**
  * Loads data for `key` and loads again whenever the key changes, dropping the previous key's data.
- * An answer that arrives after the key changed is discarded, because its request is aborted.
+ * A response that arrives after the key changed is discarded, because its request is aborted.
  */
 export function useResource<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Resource<T> {
   const [state, setState] = useState<{ key: string; data?: T; error?: unknown; loading: boolean }>({

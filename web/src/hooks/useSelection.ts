@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 
-/** A set of selected ids that survives paging, so a selection can span pages. */
+/** Keeps a set of selected ids that survives paging, so a selection can span pages. */
 export function useSelection() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
