@@ -153,7 +153,7 @@ export class TestBrowser {
   /** The session's CSRF token, read by `loadSession()`. */
   csrfToken: string | undefined;
 
-  constructor(trackerUrl: string, userAgent = TEST_USER_AGENTS.chromeLinux) {
+  constructor(trackerUrl: string, userAgent: string = TEST_USER_AGENTS.chromeLinux) {
     this.trackerUrl = trackerUrl;
     this.userAgent = userAgent;
   }
