@@ -6,14 +6,16 @@
 /**
  * Secondary indexes of `delegations`. Each serves one query shape of the SCIM endpoint:
  * one owner's delegations by status and age, and the administrator's list of issued delegations
- * sorted by created, expires or client. Seeding drops and rebuilds them around a bulk insert,
- * because building an index once from sorted data is much faster than updating it row by row.
+ * sorted by created, expires, client or owner. Seeding drops and rebuilds them around a bulk
+ * insert, because building an index once from sorted data is much faster than updating it row
+ * by row.
  */
 export const DELEGATION_INDEXES: Record<string, string> = {
   delegations_owner_status_created: 'delegations (owner, status, created)',
   delegations_status_created: 'delegations (status, created)',
   delegations_status_expires: 'delegations (status, expires)',
   delegations_status_client_created: 'delegations (status, client_id, created)',
+  delegations_status_owner_created: 'delegations (status, owner, created)',
 };
 
 const DELEGATIONS = `
