@@ -36,7 +36,21 @@ export async function startMockTracker(state = new MockState()): Promise<MockTra
 
   const app = Fastify({ logger: false });
   await app.register(fastifyCookie);
+
+  // The UI sends Content-Type: application/json on every DELETE, which has no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
   await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!state.brokenPaths.has(request.url.split('?')[0] ?? '')) return;
+    await reply.code(502).type('text/html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
+  });
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);

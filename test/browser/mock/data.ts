@@ -71,6 +71,8 @@ export class MockState {
   nextUser = 'janedoe';
   /** SCIM ids whose revocation fails, to show failure reports. */
   readonly failingIds = new Set<string>();
+  /** Paths that get a 502 HTML page, as a proxy in front of a stopped tracker would send. */
+  readonly brokenPaths = new Set<string>();
   /** Pause between NDJSON progress lines in ms, so progress bars are visible. */
   progressDelayMs = 120;
   private readonly listeners = new Set<(owner: string) => void>();

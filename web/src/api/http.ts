@@ -64,8 +64,11 @@ export interface RequestOptions {
 export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // docs/api.md: every state-changing request carries both headers, with or without a body.
+  if (method !== 'GET') {
+    headers['X-CSRF-Token'] = csrfToken;
+    headers['Content-Type'] = 'application/json';
+  }
 
   let response: Response;
   try {

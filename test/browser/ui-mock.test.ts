@@ -1,0 +1,275 @@
+/**
+ * Browser tests of UI behaviour that the real stack cannot easily provoke (failed revocations,
+ * a proxy's HTML error page, a dropped connection), against the mock tracker in Chromium.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { failedResource, launchChromium, openPage, type OpenedPage, type WatchOptions } from './helpers/chromium.ts';
+import { startMockTracker, type MockTracker } from './mock-tracker.ts';
+
+let browser: Browser;
+let tracker: MockTracker;
+const opened: OpenedPage[] = [];
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser.close();
+});
+
+beforeEach(async () => {
+  tracker = await startMockTracker();
+});
+
+afterEach(async () => {
+  for (const { context } of opened.splice(0)) await context.close();
+  await tracker.close();
+});
+
+async function open(options: WatchOptions = {}): Promise<OpenedPage> {
+  const page = await openPage(browser, { baseURL: tracker.url, ...options });
+  opened.push(page);
+  return page;
+}
+
+async function signIn(username: string, options: WatchOptions = {}): Promise<OpenedPage> {
+  tracker.state.nextUser = username;
+  const result = await open(options);
+  await result.page.goto('/');
+  await result.page.getByRole('button', { name: 'Sign in' }).click();
+  await result.page.getByRole('heading', { name: /^(Your sessions)$/ }).waitFor();
+  return result;
+}
+
+/** Waits until `locator` matches exactly `count` elements. */
+async function waitForCount(locator: Locator, count: number): Promise<void> {
+  if (count > 0) await locator.nth(count - 1).waitFor({ state: 'attached' });
+  await locator.nth(count).waitFor({ state: 'detached' });
+}
+
+function bodyRows(page: Page): Locator {
+  return page.getByRole('table').locator('tbody tr');
+}
+
+function toasts(page: Page): Locator {
+  return page.getByRole('region', { name: 'Notifications' });
+}
+
+async function descriptionOf(button: Locator): Promise<string | null> {
+  const id = await button.getAttribute('aria-describedby');
+  if (id === null) return null;
+  return button.page().locator(`[id="${id}"]`).textContent();
+}
+
+function mockDelegation(owner: string, clientId: string) {
+  const found = [...tracker.state.delegations.values()].find(
+    (delegation) => delegation.owner === owner && delegation.clientId === clientId,
+  );
+  assert.ok(found, `the mock has no delegation of ${owner} at ${clientId}`);
+  return found;
+}
+
+describe('signed-out page', () => {
+  it('shows the notice and drops the query', async () => {
+    const { page, problems } = await open();
+    await page.goto('/?notice=login_expired');
+
+    const alert = page.getByRole('alert');
+    assert.equal(
+      await alert.locator('span').textContent(),
+      'That sign-in link was already used or has expired. Sign in again.',
+    );
+    assert.equal(new URL(page.url()).search, '');
+
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
+    await alert.waitFor({ state: 'detached' });
+    problems.assertNone();
+  });
+});
+
+describe('dashboard', () => {
+  it('lists sessions with guarded actions', async () => {
+    const { page, problems } = await signIn('janedoe');
+    await waitForCount(bodyRows(page), 4);
+    assert.equal(await page.getByText('Showing 1–4 of 4').count(), 1);
+
+    const here = bodyRows(page).filter({ hasText: 'This browser' });
+    assert.equal(await here.count(), 1);
+    assert.equal(await here.getByRole('button', { name: 'Refresh' }).getAttribute('aria-disabled'), null);
+
+    const elsewhere = bodyRows(page).filter({ hasText: 'Safari 18' }).getByRole('button', { name: 'Refresh' });
+    const reason = 'Made in another browser: its tokens are not held here.';
+    assert.equal(await elsewhere.getAttribute('aria-disabled'), 'true');
+    assert.equal(await elsewhere.getAttribute('title'), reason);
+    assert.equal(await descriptionOf(elsewhere), reason);
+    problems.assertNone();
+  });
+
+  it('reports refresh and introspection', async () => {
+    const { page, problems } = await signIn('janedoe');
+    const here = bodyRows(page).filter({ hasText: 'This browser' });
+
+    await here.getByRole('button', { name: 'Refresh' }).click();
+    await toasts(page).getByText(/^Refreshed the tokens of Web shop \(www\)/).waitFor();
+
+    await page.getByLabel('Introspection format').selectOption('jwt');
+    await here.getByRole('button', { name: 'Introspect' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Introspection of Web shop (www)' });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByRole('definition').first().textContent(), 'active');
+    assert.equal(await dialog.getByText('✓ verified').count(), 1);
+    assert.equal(await dialog.getByRole('row', { name: 'sub janedoe' }).count(), 1);
+
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.waitFor({ state: 'detached' });
+    problems.assertNone();
+  });
+
+  it('revokes a row after confirmation', async () => {
+    const { page, problems } = await signIn('janedoe');
+    await waitForCount(bodyRows(page), 4);
+
+    await bodyRows(page).filter({ hasText: 'Safari 18' }).getByRole('button', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this session?' });
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+
+    await toasts(page).getByText('Revoked the session of Partner portal (www2).').waitFor();
+    await waitForCount(bodyRows(page), 3);
+    assert.equal(mockDelegation('janedoe', 'www2').status, 'revoked');
+    problems.assertNone();
+  });
+
+  it('shows a proxy error page as a message', async () => {
+    const { page, problems } = await signIn('janedoe', { allow: [failedResource(502)] });
+    tracker.state.brokenPaths.add('/api/delegations');
+    await page.reload();
+
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    assert.match(
+      (await error.textContent()) ?? '',
+      /The tracker did not answer as expected \(HTTP 502 Bad Gateway\)\. Try again in a moment\./,
+    );
+
+    tracker.state.brokenPaths.clear();
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await waitForCount(bodyRows(page), 4);
+    problems.assertNone();
+  });
+
+  it('shows a dropped connection as a message', async () => {
+    const { page, problems } = await signIn('janedoe', { allow: [/net::ERR_FAILED/] });
+    await page.route('**/api/delegations?*', (route) => route.abort());
+    await page.getByRole('button', { name: 'Reload' }).click();
+
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /The tracker did not answer\. Check your connection/);
+    await waitForCount(bodyRows(page), 4);
+    problems.assertNone();
+  });
+});
+
+describe('revoke all', () => {
+  it('reports failures, then logs out on retry', async () => {
+    const { page, problems } = await signIn('janedoe');
+    const failing = mockDelegation('janedoe', 'www2');
+    tracker.state.failingIds.add(failing.id);
+
+    await page.getByRole('button', { name: 'Revoke all and log out' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke all sessions and log out?' })
+      .getByRole('button', { name: 'Revoke all and log out' })
+      .click();
+
+    const report = page.getByRole('dialog', { name: 'Some sessions were not revoked' });
+    await report.waitFor();
+    assert.equal(await report.getByText('Revoked 3, already revoked 0, failed 1.').count(), 1);
+    const row = report.getByRole('row').filter({ hasText: failing.delegationId });
+    assert.equal(await row.getByText('Partner portal (www2)').count(), 1);
+    assert.equal(await row.getByText(/did not answer in time/).count(), 1);
+
+    tracker.state.failingIds.clear();
+    await report.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('status').filter({ hasText: 'You are logged out.' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 1);
+    assert.equal(tracker.state.issued('janedoe').length, 0);
+    problems.assertNone();
+  });
+});
+
+describe('admin area', () => {
+  it('tells a non-administrator why', async () => {
+    const { page, problems } = await signIn('larseriksson', { allow: [failedResource(403)] });
+    assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
+
+    await page.goto('/admin');
+    await page.getByText('Administrators only', { exact: true }).waitFor();
+    assert.equal(await page.getByText('This page is for administrators only.').count(), 1);
+    problems.assertNone();
+  });
+
+  it('bulk-revokes a user and retries failures', async () => {
+    const { page, problems } = await signIn('admin');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'All delegations' }).waitFor();
+
+    const byUser = page.getByRole('button', { name: 'Revoke all of this user' });
+    assert.equal(await byUser.getAttribute('aria-disabled'), 'true');
+    assert.equal(await descriptionOf(byUser), 'Filter by one user ("User (exact)") first.');
+
+    await page.getByLabel('User (exact)').fill('larseriksson');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitForCount(bodyRows(page), 7);
+    const failing = mockDelegation('larseriksson', 'www');
+    tracker.state.failingIds.add(failing.id);
+
+    await byUser.click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke all delegations of larseriksson' });
+    await dialog.getByText(/^Dry run: this revokes/).waitFor();
+    assert.equal(
+      await dialog.getByText(/^Dry run/).textContent(),
+      'Dry run: this revokes 7 delegations of 1 user in 2 clients. Each affected application asks its user to sign in again.',
+    );
+    await dialog.getByRole('button', { name: 'Revoke 7 delegations' }).click();
+    await dialog.getByText('Revoked 6, already revoked 0, failed 1.').waitFor();
+
+    tracker.state.failingIds.clear();
+    await dialog.getByRole('button', { name: 'Retry failed' }).click();
+    await dialog.getByText('Revoked 1, already revoked 0, failed 0.').waitFor();
+    assert.equal(tracker.state.issued('larseriksson').length, 0);
+
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await page.getByText('No delegations match these filters.').waitFor();
+    problems.assertNone();
+  });
+
+  it('pages the audit log and exports with filters', async () => {
+    for (let index = 0; index < 60; index += 1) {
+      tracker.state.appendAudit({ actor: 'janedoe', actorIsAdmin: false, action: 'refresh', owner: 'janedoe', result: 'succeeded' });
+    }
+    const { page, problems } = await signIn('admin');
+    await page.goto('/admin/audit');
+    await waitForCount(bodyRows(page), 50);
+
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await waitForCount(bodyRows(page), 61);
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0);
+
+    await page.getByLabel('Action').selectOption('sign-in');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitForCount(bodyRows(page), 1);
+    assert.equal(
+      await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'),
+      '/api/admin/audit/export?format=csv&action=sign-in',
+    );
+    assert.equal(
+      await page.getByRole('link', { name: 'Export JSON Lines' }).getAttribute('href'),
+      '/api/admin/audit/export?format=jsonl&action=sign-in',
+    );
+    problems.assertNone();
+  });
+});
