@@ -123,7 +123,7 @@ describe('dashboard', () => {
     assert.equal(await dialog.getByText('✓ verified').count(), 1);
     assert.equal(await dialog.getByRole('row', { name: 'sub janedoe' }).count(), 1);
 
-    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     problems.assertNone();
   });
@@ -242,7 +242,7 @@ describe('admin area', () => {
     await dialog.getByText('Revoked 1, already revoked 0, failed 0.').waitFor();
     assert.equal(tracker.state.issued('larseriksson').length, 0);
 
-    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByText('No delegations match these filters.').waitFor();
     problems.assertNone();
   });

@@ -36,7 +36,7 @@ export function AdminDelegationsPage({ config }: { config: TrackerConfig }) {
         <h1 id="admin-delegations-title">All delegations</h1>
         {data && <span className="muted">{data.totalResults} match</span>}
         <span className="toolbar-spacer" />
-        <button type="button" onClick={reload} disabled={loading}>
+        <button type="button" onClick={reload} aria-busy={loading}>
           Reload
         </button>
       </div>

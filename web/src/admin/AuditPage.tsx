@@ -26,7 +26,7 @@ export function AuditPage() {
         <a className="button" href={auditExportUrl('jsonl', filters)} download>
           Export JSON Lines
         </a>
-        <button type="button" onClick={log.reload} disabled={log.loading}>
+        <button type="button" onClick={log.reload} aria-busy={log.loading}>
           Reload
         </button>
       </div>

@@ -36,7 +36,7 @@ export function Dashboard({ config }: { config: TrackerConfig }) {
         {data && <span className="muted">{data.totalResults} in total</span>}
         <span className="toolbar-spacer" />
         <IntrospectionModeSelect value={mode} onChange={setMode} />
-        <button type="button" onClick={reload} disabled={loading}>
+        <button type="button" onClick={reload} aria-busy={loading}>
           Reload
         </button>
       </div>

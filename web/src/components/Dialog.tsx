@@ -39,7 +39,7 @@ export function Dialog({ title, children, footer, onClose, wide = false }: Dialo
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
         {onClose && (
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <button type="button" className="icon-button" aria-label="Close dialog" onClick={onClose}>
             ×
           </button>
         )}
