@@ -23,7 +23,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
           {entries.map((entry) => (
             <tr key={entry.id}>
               <td>
-                <TimeCell iso={entry.at} />
+                <TimeCell iso={entry.at} withSeconds />
               </td>
               <td>
                 {entry.actor}

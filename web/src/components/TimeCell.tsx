@@ -1,12 +1,19 @@
 import { formatDateTime, formatRelative } from '../lib/format.ts';
 
-/** Shows a time in local format, with the distance from now ("in 23 h") when `relative` is on. */
-export function TimeCell({ iso, relative = false }: { iso: string | null; relative?: boolean }) {
+interface TimeCellProps {
+  iso: string | null;
+  /** Adds the distance from now, such as "in 23 h". */
+  relative?: boolean;
+  withSeconds?: boolean;
+}
+
+/** Shows a time in the browser's local format and time zone. */
+export function TimeCell({ iso, relative = false, withSeconds = false }: TimeCellProps) {
   if (iso === null) return <span className="muted">unknown</span>;
 
   return (
     <time dateTime={iso} title={iso} className="time">
-      {formatDateTime(iso)}
+      {formatDateTime(iso, withSeconds)}
       {relative && <span className="relative">{formatRelative(iso)}</span>}
     </time>
   );

@@ -1,10 +1,12 @@
 import type { Device } from '../api/types.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeWithSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-export function formatDateTime(iso: string): string {
+export function formatDateTime(iso: string, withSeconds = false): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  return (withSeconds ? dateTimeWithSeconds : dateTime).format(date);
 }
 
 const UNITS: [limitSeconds: number, divisor: number, unit: string][] = [
