@@ -246,7 +246,7 @@ describe('tracker HTTP basics', () => {
 
       const failure = logs.lines().find((line) => line.msg === 'request failed');
       assert.ok(failure, 'the error is logged');
-      assert.equal(typeof failure.requestId, 'string');
+      assert.equal(failure.requestId, response.headers['x-request-id'], 'the log line has the response request id');
       assert.ok((failure.error as { stack?: string }).stack, 'the log has the stack');
     } finally {
       await app.close();
