@@ -29,6 +29,11 @@ export interface StackOptions {
   /** Where log lines go; by default they are dropped unless TEST_LOG_LEVEL is set. */
   logDestination?: DestinationStream;
   logLevel?: string;
+  /**
+   * Gives the tracker an https public URL while it listens on plain HTTP, as behind a
+   * TLS-terminating proxy. Browsers need `listenUrl: stack.tracker.url` to reach it.
+   */
+  httpsPublicUrl?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export async function startStack(overrides: unknown = {}, options: StackOptions 
   const folder = mkdtempSync(join(tmpdir(), 'session-tracker-stack-'));
   const trackerPort = await freePort();
   const idpPort = await freePort();
-  const trackerUrl = `http://127.0.0.1:${trackerPort}`;
+  const trackerUrl = `${options.httpsPublicUrl ? 'https' : 'http'}://127.0.0.1:${trackerPort}`;
   const base = {
     tracker: {
       host: '127.0.0.1',
@@ -101,8 +106,8 @@ export interface SignInOptions {
  * the authorization URL, the login form (and any further form such as consent), and the callback.
  * Returns the browser with its session loaded; throws with the step that failed.
  */
-export async function signIn(stack: Pick<Stack, 'trackerUrl'>, options: SignInOptions): Promise<TestBrowser> {
-  const browser = options.agent ?? new TestBrowser(stack.trackerUrl);
+export async function signIn(stack: Pick<Stack, 'trackerUrl' | 'tracker'>, options: SignInOptions): Promise<TestBrowser> {
+  const browser = options.agent ?? new TestBrowser(stack.trackerUrl, undefined, { listenUrl: stack.tracker.url });
   const { authorizationUrl } = await startLogin(browser, options.clientId);
   const callback = await reachCallback(browser, new URL(authorizationUrl), options);
 

@@ -153,9 +153,17 @@ export class TestBrowser {
   /** The session's CSRF token, read by `loadSession()`. */
   csrfToken: string | undefined;
 
-  constructor(trackerUrl: string, userAgent: string = TEST_USER_AGENTS.chromeLinux) {
+  /** Where requests to the tracker's public origin really go, as through a TLS-terminating proxy. */
+  readonly #listenUrl: string | undefined;
+
+  /**
+   * `listenUrl` is needed when the tracker's public URL is https while it listens on plain HTTP:
+   * requests keep the https URL for cookies and Origin, and are sent to `listenUrl`.
+   */
+  constructor(trackerUrl: string, userAgent: string = TEST_USER_AGENTS.chromeLinux, options: { listenUrl?: string } = {}) {
     this.trackerUrl = trackerUrl;
     this.userAgent = userAgent;
+    this.#listenUrl = options.listenUrl;
   }
 
   /** Sends one request with this browser's cookies and stores the cookies of the response. Redirects are not followed. */
@@ -166,9 +174,14 @@ export class TestBrowser {
     const cookie = this.jar.headerFor(target);
     if (cookie) headers.set('cookie', cookie);
 
-    const response = await fetch(target, { ...init, headers, redirect: 'manual' });
+    const response = await fetch(this.#connectionUrl(target), { ...init, headers, redirect: 'manual' });
     this.jar.store(target, response.headers.getSetCookie());
     return response;
+  }
+
+  #connectionUrl(target: URL): URL {
+    if (!this.#listenUrl || target.origin !== new URL(this.trackerUrl).origin) return target;
+    return new URL(`${target.pathname}${target.search}`, this.#listenUrl);
   }
 
   /** Calls a tracker API route the way the UI does: JSON, Origin and the CSRF header. */

@@ -16,7 +16,18 @@ describe('sign-in through the embedded login page', () => {
 
   test('sign-in sets session and device cookies', async () => {
     const browser = new TestBrowser(stack.trackerUrl);
-    const { authorizationUrl } = await startLogin(browser, 'www');
+    const started = await browser.api('POST', '/api/login', { body: { clientId: 'www' }, csrf: 'pre-session' });
+    assert.equal(started.status, 200);
+    const device = started.headers.getSetCookie().find((cookie) => cookie.startsWith('st_device='));
+    assert.ok(device, 'device cookie set at sign-in start');
+    assert.match(device, /^st_device=[A-Za-z0-9_-]{43};/);
+    assert.match(device, /; Max-Age=34560000/);
+    assert.match(device, /; HttpOnly/);
+    assert.match(device, /; SameSite=Lax/);
+    assert.match(device, /; Path=\//);
+    assert.doesNotMatch(device, /; Secure/, 'no Secure flag over plain HTTP');
+
+    const { authorizationUrl } = await started.json();
     const login = new URL(authorizationUrl);
     assert.equal(login.origin, stack.idpUrl);
     assert.equal(login.searchParams.get('client_id'), 'www');
