@@ -1,10 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
 import type { IdpConfig } from '../../src/config/idp.ts';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/idp/server.ts';
+import { openDatabase } from '../../src/idp/store/database.ts';
+import { DelegationStore } from '../../src/idp/store/delegations.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { freePort } from '../helpers/ports.ts';
 import { isRedirect, parseForm, TestBrowser } from '../helpers/test-browser.ts';
@@ -239,4 +241,46 @@ export interface ScimListResponse {
   startIndex: number;
   itemsPerPage: number;
   Resources: Array<Record<string, any>>;
+}
+
+export interface FixtureDelegation {
+  owner: string;
+  clientId: string;
+  /** Seconds relative to now. */
+  createdOffset: number;
+  expiresOffset: number;
+  scope?: string;
+  redirectUri?: string;
+  customData?: Record<string, unknown>;
+  revoked?: boolean;
+}
+
+/**
+ * Writes delegations straight into the server's SQLite file through a second connection, as
+ * `idp seed` does, and returns their delegation ids in order.
+ */
+export function insertDelegations(idp: TestIdp, fixtures: FixtureDelegation[]): string[] {
+  const db = openDatabase(idp.config.dataDir);
+  try {
+    const store = new DelegationStore(db);
+    const now = Math.floor(Date.now() / 1000);
+    return fixtures.map((fixture) => {
+      const id = randomUUID();
+      store.saveGrant({
+        jti: id,
+        kind: 'Grant',
+        accountId: fixture.owner,
+        clientId: fixture.clientId,
+        iat: now + fixture.createdOffset,
+        exp: now + fixture.expiresOffset,
+        openid: { scope: fixture.scope ?? 'openid profile' },
+      });
+      if (fixture.redirectUri) store.setRedirectUri(id, fixture.redirectUri);
+      if (fixture.customData) store.mergeCustomData(id, fixture.customData);
+      if (fixture.revoked) store.revoke(id);
+      return id;
+    });
+  } finally {
+    db.close();
+  }
 }
