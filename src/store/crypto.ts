@@ -11,15 +11,15 @@ const KEY_BYTES = 32;
 /** 96-bit IV, the size GCM is specified for (NIST SP 800-38D, section 5.2.1.1). */
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Prefix of every stored ciphertext, so a later format can be told apart. */
+/** Prefix of every stored ciphertext, so that a later format can be recognised. */
 const FORMAT_PREFIX = 'v1.';
 const MIN_SECRET_BYTES = 32;
 
 /**
  * Encrypts token values for storage with AES-256-GCM. The key is derived from the tracker's
- * secret with HKDF-SHA256, each value gets a random IV, and the caller's `context` (which names
- * the row and column) is bound as additional authenticated data, so a ciphertext copied to
- * another row or column fails to decrypt.
+ * secret with HKDF-SHA256, and each value gets a random IV. The caller's `context` names the row
+ * and column and is bound as additional authenticated data, so a ciphertext copied to another
+ * row or column fails to decrypt.
  */
 export class TokenCipher {
   readonly #key: Buffer;

@@ -25,33 +25,33 @@ export const SQLITE_FILE_NAME = 'tracker.sqlite';
 export async function openStore(options: OpenStoreOptions): Promise<TrackerStore> {
   const cipher = new TokenCipher(options.secret);
   const logger = options.logger.child({ component: 'store' });
-  const store = createStore(options.databaseUrl, options.dataDir, cipher, logger);
+  const { databaseUrl, dataDir } = options;
+  const useSqlite = databaseUrl === undefined || databaseUrl === '';
+  if (!useSqlite && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new Error(
+      `Unsupported database URL scheme in "${describeUrl(databaseUrl)}": use postgres:// or postgresql://, or leave database.url unset for SQLite in tracker.dataDir.`,
+    );
+  }
 
+  let store: TrackerStore | undefined;
   try {
+    store = useSqlite
+      ? SqliteStore.open(join(dataDir, SQLITE_FILE_NAME), cipher, logger)
+      : PostgresStore.open(databaseUrl, cipher, logger);
     await store.migrate();
   } catch (error) {
-    await store.close().catch(() => undefined);
-    throw error;
+    await store?.close().catch(() => undefined);
+    const fix = useSqlite
+      ? `Check that tracker.dataDir (${dataDir}) is a writable folder.`
+      : 'Check database.url and that the server is reachable and accepts the credentials.';
+    throw new Error(
+      `Failed to open the ${useSqlite ? 'SQLite' : 'PostgreSQL'} store: ${(error as Error).message}. ${fix}`,
+      { cause: error },
+    );
   }
+
   logger.info({ kind: store.kind }, 'Opened the tracker store');
   return store;
-}
-
-function createStore(
-  databaseUrl: string | undefined,
-  dataDir: string,
-  cipher: TokenCipher,
-  logger: Logger,
-): TrackerStore {
-  if (databaseUrl === undefined || databaseUrl === '') {
-    return SqliteStore.open(join(dataDir, SQLITE_FILE_NAME), cipher, logger);
-  }
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    return PostgresStore.open(databaseUrl, cipher, logger);
-  }
-  throw new Error(
-    `Unsupported database URL scheme in "${describeUrl(databaseUrl)}": use postgres:// or postgresql://, or leave database.url unset for SQLite in tracker.dataDir.`,
-  );
 }
 
 /** Returns only the URL's scheme, because the rest may contain a password. */

@@ -1,6 +1,6 @@
 /**
- * In-process mutual exclusion per key: tasks on one key run one after another in call order,
- * tasks on different keys run concurrently. Nothing outside this process sees these locks.
+ * In-process mutual exclusion per key. Tasks on one key run one after another in call order,
+ * and tasks on different keys run concurrently. Other processes are not excluded.
  */
 export class KeyedMutex {
   /** Tail of each key's queue; a key is removed once its last task settles. */

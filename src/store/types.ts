@@ -141,9 +141,12 @@ export interface TrackerStore {
    */
   withLock<T>(key: string, task: () => Promise<T>): Promise<T>;
 
+  /** Inserts the entry with the current time; it is committed to disk when the promise resolves. */
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** Rejects an invalid limit, beforeId or date with AppError `invalid_audit_query`. */
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
 
+  /** Sends the event to every subscriber; events are JSON of less than 8000 bytes. */
   publish(event: ChangeEvent): Promise<void>;
   /** Calls `listener` for events published by any instance; returns the unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): Promise<() => Promise<void>>;

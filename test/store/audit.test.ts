@@ -54,8 +54,10 @@ describeEachStore('store audit', (harness) => {
     const entry = await store.appendAudit(input);
 
     assert.deepEqual({ ...entry, id: 0, at: new Date(0) }, { ...input, id: 0, at: new Date(0) });
-    assert.ok(Number.isSafeInteger(entry.id) && entry.id > 0);
-    assert.ok(entry.at.getTime() >= before && entry.at.getTime() <= Date.now());
+    assert.ok(Number.isSafeInteger(entry.id));
+    assert.ok(entry.id > 0);
+    assert.ok(entry.at.getTime() >= before);
+    assert.ok(entry.at.getTime() <= Date.now());
     assert.deepEqual(await store.queryAudit({}), [entry]);
   });
 

@@ -1,15 +1,20 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { isAppError } from '../../src/shared/errors.ts';
-import { SQLITE_FILE_NAME } from '../../src/store/index.ts';
+import { openStore, SQLITE_FILE_NAME } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/sql/migrations.ts';
 import type { ChangeEvent, TrackerStore } from '../../src/store/types.ts';
+import { freePort } from '../helpers/ports.ts';
 import { describeEachStore, waitUntil, type StoreLocation } from './harness.ts';
 
 const LATEST_VERSION = Math.max(...MIGRATIONS.map((migration) => migration.version));
 const TEST_TIMEOUT_MS = 30_000;
+const CHILD_SCRIPT = fileURLToPath(new URL('./open-store-child.ts', import.meta.url));
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -20,9 +25,9 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 /**
- * Resolves once a second `withLock` on a held key is known to be waiting: for PostgreSQL when
- * the server shows an advisory lock request not yet granted, for SQLite (an in-process queue)
- * after the event loop has run everything that was ready.
+ * Resolves once a second `withLock` on a held key is known to be waiting. For PostgreSQL, that
+ * is when the server shows an advisory lock request not yet granted. For SQLite, whose locks
+ * are an in-process queue, it is after the event loop has run everything that was ready.
  */
 async function waitForBlockedLocker(location: StoreLocation): Promise<void> {
   if (location.kind === 'sqlite') {
@@ -37,6 +42,39 @@ async function waitForBlockedLocker(location: StoreLocation): Promise<void> {
     );
     return Number(rows[0]?.waiting) >= 1;
   });
+}
+
+/**
+ * Starts `count` processes that each open the store, releases them together once all have
+ * loaded, and returns each one's standard output. Rejects if any exits with an error.
+ */
+async function runAtOnce(count: number, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], { env, stdio: 'pipe' }),
+  );
+  const outputs = children.map(() => ({ stdout: '', stderr: '' }));
+  const ready = children.map(
+    (child, index) =>
+      new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          outputs[index]!.stdout += chunk.toString('utf8');
+          if (outputs[index]!.stdout.startsWith('ready\n')) resolve();
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          outputs[index]!.stderr += chunk.toString('utf8');
+        });
+      }),
+  );
+  const exits = children.map(async (child, index) => {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0)
+      throw new Error(`Child ${index} exited with ${code}: ${outputs[index]!.stderr}`);
+  });
+
+  await Promise.race([Promise.all(ready), Promise.all(exits)]);
+  for (const child of children) child.stdin.end('go\n');
+  await Promise.all(exits);
+  return outputs.map((output) => output.stdout);
 }
 
 /** Collects the events a subscriber receives. */
@@ -253,16 +291,38 @@ describeEachStore('store coordination', (harness) => {
     const location = await harness.location();
 
     await assert.rejects(
-      import('../../src/store/index.ts').then(({ openStore }) =>
-        openStore({
-          databaseUrl: 'mysql://user:hunter2@127.0.0.1/db',
-          dataDir: location.dataDir,
-          secret: location.secret,
-          logger: location.logs.logger,
-        }),
-      ),
+      openStore({
+        databaseUrl: 'mysql://user:hunter2@127.0.0.1/db',
+        dataDir: location.dataDir,
+        secret: location.secret,
+        logger: location.logs.logger,
+      }),
       (error: Error) => {
         assert.match(error.message, /use postgres:\/\/ or postgresql:\/\//);
+        assert.ok(!error.message.includes('hunter2'), 'the message shows the password');
+        return true;
+      },
+    );
+  });
+
+  it('names the setting when opening fails', async () => {
+    const location = await harness.location();
+    const unusedPort = await freePort();
+    const options =
+      location.kind === 'sqlite'
+        ? { dataDir: join(location.dataDir, 'file', 'data') }
+        : {
+            databaseUrl: `postgres://tracker:hunter2@127.0.0.1:${unusedPort}/tracker`,
+            dataDir: location.dataDir,
+          };
+    if (location.kind === 'sqlite') writeFileSync(join(location.dataDir, 'file'), 'not a folder');
+
+    await assert.rejects(
+      openStore({ ...options, secret: location.secret, logger: location.logs.logger }),
+      (error: Error) => {
+        const setting = location.kind === 'sqlite' ? 'tracker.dataDir' : 'database.url';
+        assert.match(error.message, /^Failed to open the (SQLite|PostgreSQL) store: /);
+        assert.ok(error.message.includes(setting), error.message);
         assert.ok(!error.message.includes('hunter2'), 'the message shows the password');
         return true;
       },
@@ -279,6 +339,23 @@ describeEachStore(
 
       const mode = statSync(join(location.dataDir, SQLITE_FILE_NAME)).mode & 0o777;
       assert.equal(mode, 0o600);
+    });
+
+    it('migrates once when processes start at once', { timeout: 60_000 }, async () => {
+      const location = await harness.location();
+
+      const outputs = await runAtOnce(3, {
+        ...process.env,
+        STORE_DIR: location.dataDir,
+        STORE_SECRET: location.secret.toString('base64'),
+      });
+
+      const applied = outputs
+        .flatMap((output) => output.split('\n'))
+        .filter((line) => line.includes('"Applied store migration"'));
+      assert.equal(applied.length, MIGRATIONS.length);
+      const rows = await location.rawQuery('SELECT version FROM schema_migrations');
+      assert.equal(rows.length, MIGRATIONS.length);
     });
   },
   ['sqlite'],

@@ -9,7 +9,7 @@ import type {
 
 const HOUR_MS = 3600 * 1000;
 
-/** A random token-like value, so that a search for it in raw data cannot match by chance. */
+/** Returns a random token-like value, which a search of raw data cannot match by chance. */
 export function randomValue(prefix: string): string {
   return `${prefix}-${randomBytes(18).toString('base64url')}`;
 }

@@ -2,9 +2,10 @@ import type pg from 'pg';
 import type { Logger } from '../../shared/logger.ts';
 
 /**
- * First key of the two-key advisory locks this store takes, so its locks cannot collide with
- * another application's single-key locks on the same database. The values spell "STl1" and
- * "STm1" in ASCII.
+ * First key of the two-key advisory locks this store takes. PostgreSQL keeps two-key and
+ * single-key advisory locks apart (manual, "Advisory Lock Functions"), so only another
+ * application's two-key locks with the same first key could collide. The values spell "STl1"
+ * and "STm1" in ASCII.
  */
 const TASK_LOCK_NAMESPACE = 0x53546c31;
 const MIGRATION_LOCK_NAMESPACE = 0x53546d31;

@@ -26,7 +26,9 @@ export interface ColumnTypes {
 export function readDate(value: unknown, column: string): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
-  throw new TypeError(`Column ${column} holds ${typeof value}, expected a timestamp`);
+  throw new TypeError(
+    `Invalid value in column ${column}: expected a timestamp, got ${typeof value}`,
+  );
 }
 
 export function readOptionalDate(value: unknown, column: string): Date | undefined {
@@ -45,7 +47,11 @@ export function readJson(value: unknown): unknown {
 /** Returns the value of a 64-bit id column, which PostgreSQL's driver returns as a string. */
 export function readId(value: unknown, column: string): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id)) throw new TypeError(`Column ${column} holds ${String(value)}`);
+  if (!Number.isSafeInteger(id)) {
+    throw new TypeError(
+      `Invalid value in column ${column}: ${String(value)} is not a safe integer`,
+    );
+  }
   return id;
 }
 
