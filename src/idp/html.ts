@@ -34,7 +34,7 @@ export function contentSecurityPolicy(nonce: string, formOrigins: readonly strin
 /** Headers sent with every HTML page besides the CSP. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
 };
