@@ -1,8 +1,8 @@
 import { AppError } from '../shared/errors.ts';
 
 /**
- * The tracker's own error codes. Each is listed in docs/errors.md; messages are shown to users, so
- * they name the problem and the next step and never carry a token or an internal detail.
+ * The tracker's own error codes, each listed in docs/errors.md. Users see the messages, so they name
+ * the problem and the next step and carry no token or internal detail.
  */
 export const TrackerErrors = {
   notSignedIn: () => new AppError('not_signed_in', 401, 'You are not signed in. Sign in and try again.'),

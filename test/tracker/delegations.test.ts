@@ -37,8 +37,8 @@ describe('own delegations', () => {
     assert.equal(chromeWww.device?.browser, 'Chrome 126');
     assert.equal(chromeWww.device?.os, 'Linux');
     assert.ok(chromeWww.scope.includes('openid'));
-    assert.ok(chromeWww.created && !Number.isNaN(Date.parse(chromeWww.created)));
-    assert.ok(chromeWww.expires && !Number.isNaN(Date.parse(chromeWww.expires)));
+    assert.ok(!Number.isNaN(Date.parse(chromeWww.created ?? '')), 'created is a date');
+    assert.ok(!Number.isNaN(Date.parse(chromeWww.expires ?? '')), 'expires is a date');
 
     assert.equal(chromeWww2.thisBrowser, false);
     assert.equal(chromeWww2.clientLabel, 'Partner portal (www2)');

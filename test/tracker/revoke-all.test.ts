@@ -122,7 +122,7 @@ function temporaryError(): AppError {
   return new AppError('as_unreachable', 503, 'The authorization server is temporarily unavailable. Try again.');
 }
 
-/** The real directory, except that revoking `failingId` fails as a server that is briefly down. */
+/** Wraps the real directory so that revoking `failingId` fails as with a server that is briefly down. */
 function failingDirectory(real: DelegationDirectory, failingId: string): DelegationDirectory {
   return {
     list: (query, signal) => real.list(query, signal),
@@ -134,7 +134,7 @@ function failingDirectory(real: DelegationDirectory, failingId: string): Delegat
   };
 }
 
-/** The real directory, counting how many revocations run at once. */
+/** Wraps the real directory to count how many revocations run at once. */
 function countingDirectory(real: DelegationDirectory): { directory: DelegationDirectory; maxInFlight(): number } {
   let inFlight = 0;
   let max = 0;

@@ -24,7 +24,7 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 512 } },
 } as const;
 
-/** `null` lets an empty body through: the JSON parser turns it into no body, which Ajv sees as null. */
+/** `null` admits an empty body: the JSON parser turns it into no body, which Ajv validates as null. */
 const introspectBody = {
   type: ['object', 'null'],
   properties: { mode: { type: 'string', enum: ['json', 'jwt'] } },
@@ -34,7 +34,7 @@ interface IdParams {
   id: string;
 }
 
-/** The signed-in user's own delegations: list, refresh, introspect and revoke. */
+/** Registers the routes that list, refresh, introspect and revoke the signed-in user's delegations. */
 export async function delegationRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
   const csrf = csrfProtection(context.config.tracker.publicUrl);
 

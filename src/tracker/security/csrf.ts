@@ -13,10 +13,10 @@ export interface CsrfOptions {
 }
 
 /**
- * Builds the CSRF preHandler for state-changing routes (docs/decisions/0001-csrf.md). It checks,
- * failing closed: (1) the request comes from our own origin, by `Origin` or, when a browser sends
- * no Origin, by `Sec-Fetch-Site: same-origin`; (2) the `X-CSRF-Token` header equals the session's
- * token, compared in constant time. Without a session, a sign-in route needs `pre-session` (else
+ * Builds the CSRF preHandler for state-changing routes (docs/decisions/0001-csrf.md). Both checks
+ * fail closed. First, the request must come from our own origin: `Origin` equal to the public
+ * URL's, or with no Origin, `Sec-Fetch-Site: same-origin`. Second, the `X-CSRF-Token` header must
+ * equal the session's token, compared in constant time. Without a session, a sign-in route needs `pre-session` (else
  * 403) and any other route gets 401.
  */
 export function csrfProtection(publicUrl: string, options: CsrfOptions = {}): preHandlerAsyncHookHandler {

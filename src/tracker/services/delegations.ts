@@ -5,7 +5,7 @@ import { publicDeviceId } from '../security/secrets.ts';
 
 export interface ActionState {
   allowed: boolean;
-  /** Why the action is not allowed, for the user. */
+  /** The reason the action is not allowed, shown to the user. */
   reason?: string;
 }
 
@@ -88,8 +88,8 @@ async function tokensHeldHere(
   session: Session,
   delegations: Delegation[],
 ): Promise<Map<string, DelegationTokens>> {
-  const held = new Set(await context.store.listTokenDelegationIds(session.deviceId));
-  const onPage = delegations.filter((delegation) => held.has(delegation.delegationId));
+  const storedForDevice = new Set(await context.store.listTokenDelegationIds(session.deviceId));
+  const onPage = delegations.filter((delegation) => storedForDevice.has(delegation.delegationId));
   const found = await Promise.all(onPage.map((delegation) => context.store.getTokens(delegation.delegationId)));
   const tokens = new Map<string, DelegationTokens>();
   for (const entry of found) {

@@ -2,7 +2,7 @@ import type { Session } from '../../store/types.ts';
 import type { TrackerContext } from '../context.ts';
 import { actorOf, auditEntry } from './audit.ts';
 
-/** Where the server sends the browser after its logout; GET /auth/logged-out handles it. */
+/** Returns the URL the server sends the browser to after its logout, handled by GET /auth/logged-out. */
 export function postLogoutRedirectUri(context: TrackerContext): string {
   return `${context.config.tracker.publicUrl}/auth/logged-out`;
 }

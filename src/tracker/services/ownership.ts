@@ -15,7 +15,7 @@ const AUDIT_LOOKBACK = 1000;
 export type OwnDelegation = { state: 'issued'; delegation: Delegation } | { state: 'ended' };
 
 /**
- * Finds the delegation with SCIM id `scimId` among the session user's. The server answers 404 for
+ * Finds the delegation with SCIM id `scimId` among the session user's. The server returns 404 for
  * revoked delegations as for unknown ones, so a 404 is checked against the user's own audit trail:
  * a revocation recorded there makes it `ended`. Unknown ids and other users' delegations get the
  * same 404 `delegation_not_found`, so the answer reveals nothing about other users.

@@ -26,7 +26,7 @@ type RevocationContext = Pick<TrackerContext, 'directory' | 'store'>;
 
 /**
  * Revokes one delegation at the server. The `started` audit entry is written before the call, so
- * a crash in between still leaves a trace; the stored tokens are deleted only after the server
+ * a crash in between still leaves a trace. The stored tokens are deleted only after the server
  * confirmed. Errors propagate after a `failed` entry is written.
  */
 export async function revokeDelegation(

@@ -54,21 +54,19 @@ export interface CallbackInput {
  * exchanged, so a state value works once, and it must belong to the device that started it.
  */
 export async function completeSignIn(context: TrackerContext, input: CallbackInput): Promise<CallbackOutcome> {
-  const transaction = await takeTransaction(context, input.callbackUrl.searchParams.get('state'));
-  if (!transaction) return notice('login_expired');
-  if (!input.device || transaction.deviceId !== input.device.id) {
-    input.log.warn({ clientId: transaction.clientId }, 'sign-in callback from another device than the one that started it');
-    return notice('login_expired');
-  }
-  if (input.callbackUrl.searchParams.has('error')) {
-    const code = input.callbackUrl.searchParams.get('error') ?? '';
-    const error = /^[a-z_]{1,64}$/.test(code) ? code : 'not an OAuth error code';
-    input.log.info({ clientId: transaction.clientId, error }, 'sign-in denied by the authorization server');
-    return notice('login_denied');
-  }
-
   try {
+    const transaction = await takeTransaction(context, input.callbackUrl.searchParams.get('state'));
+    if (!transaction) return notice('login_expired');
     const device = input.device;
+    if (!device || transaction.deviceId !== device.id) {
+      input.log.warn({ clientId: transaction.clientId }, 'sign-in callback from another device than the one that started it');
+      return notice('login_expired');
+    }
+    if (input.callbackUrl.searchParams.has('error')) {
+      logDenial(input.log, transaction.clientId, input.callbackUrl.searchParams.get('error'));
+      return notice('login_denied');
+    }
+
     const result = await exchangeCode(context, input.callbackUrl, transaction, device);
     const username = result.claims.sub;
     const delegationId = await learnDelegationId(context, result);
@@ -80,9 +78,15 @@ export async function completeSignIn(context: TrackerContext, input: CallbackInp
     input.log.info({ username, clientId: transaction.clientId, delegationId }, 'signed in');
     return { kind: 'signed-in', ...started };
   } catch (error) {
-    input.log.warn({ clientId: transaction.clientId, error: errorLogFields(error) }, 'sign-in failed');
+    input.log.warn({ error: errorLogFields(error) }, 'sign-in failed');
     return notice('login_failed');
   }
+}
+
+/** Logs the server's OAuth error code, or a placeholder when the value is not one. */
+function logDenial(log: LogSink, clientId: string, code: string | null): void {
+  const error = code !== null && /^[a-z_]{1,64}$/.test(code) ? code : 'not an OAuth error code';
+  log.info({ clientId, error }, 'sign-in denied by the authorization server');
 }
 
 function notice(value: LoginNotice): CallbackOutcome {
