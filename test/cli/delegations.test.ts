@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,33 @@ function runCli(configFile: string, args: string[]): Promise<CommandResult> {
       (_error, stdout, stderr) => resolveRun({ code: child.exitCode, stdout, stderr }),
     );
     child.stdin?.end();
+  });
+}
+
+/** True when util-linux `script` can run a command on a pseudo-terminal here. */
+const HAS_SCRIPT = spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs the command on a pseudo-terminal through `script`, answers the first `[y/N]` question with
+ * `answer`, and returns the terminal's output (stdout and stderr together) and the exit code.
+ */
+function runCliOnTerminal(configFile: string, args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun, reject) => {
+    const command = [process.execPath, BIN, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, SESSION_TRACKER_CONFIG: configFile, LOG_LEVEL: 'error' },
+    });
+    let output = '';
+    let answered = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (!answered && output.includes('[y/N]')) {
+        answered = true;
+        child.stdin.write(`${answer}\n`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, output }));
   });
 }
 
@@ -178,6 +205,27 @@ describe('delegations command', () => {
       assert.match(result.stderr, /Add --yes/);
       assert.equal(result.stdout, '');
       assert.equal(oracle.count("owner = 'user000002' AND status = 'issued'"), issued);
+    });
+
+    it('asks on a terminal and stops on no', { skip: !HAS_SCRIPT && 'util-linux script is not installed' }, async () => {
+      const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
+      assert.ok(issued > 1, 'a question needs more than one delegation');
+      const result = await runCliOnTerminal(config, ['delegations', 'revoke', '--user', 'user000005'], 'n');
+
+      assert.equal(result.code, 2);
+      assert.match(result.output, new RegExp(`Revoke ${issued} delegations of user "user000005"\\? \\[y/N\\]`));
+      assert.match(result.output, /Nothing was revoked/);
+      assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), issued);
+    });
+
+    it('asks on a terminal and revokes on yes', { skip: !HAS_SCRIPT && 'util-linux script is not installed' }, async () => {
+      const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
+      const result = await runCliOnTerminal(config, ['delegations', 'revoke', '--user', 'user000005'], 'y');
+
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, new RegExp(`Revoking \\[[^\\]]*\\] ${issued}/${issued} \\| failed: 0`), 'progress bar at its end');
+      assert.match(result.output, new RegExp(`Revoked ${issued}, already revoked 0, failed 0 of ${issued} `));
+      assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), 0);
     });
 
     it('revokes a user and audits it', async () => {
