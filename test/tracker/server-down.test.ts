@@ -50,3 +50,24 @@ describe('authorization server down', () => {
     assert.deepEqual(await browser.loadSession(), { signedIn: false });
   });
 });
+
+describe('slow authorization server', () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack({ idp: { scimDelayMs: 2000 }, authServer: { requestTimeoutMs: 300 } });
+  });
+
+  after(async () => {
+    await stack.close();
+  });
+
+  test('SCIM calls time out with 504', async () => {
+    const browser = await signInAs(stack, JANE, 'www');
+    const response = await browser.api('GET', '/api/delegations');
+    assert.equal(response.status, 504);
+    const body = await response.json();
+    assert.equal(body.error.code, 'as_timeout');
+    assert.match(body.error.message, /did not respond within \d+ ms/);
+  });
+});
