@@ -137,7 +137,8 @@ export interface TrackerStore {
 
   /**
    * Runs `task` while holding a lock on `key` that every instance sharing the store respects,
-   * so two refreshes of one delegation never run at once.
+   * so two refreshes of one delegation never run at once. The lock is not reentrant: a task
+   * that calls withLock with its own key waits for itself forever.
    */
   withLock<T>(key: string, task: () => Promise<T>): Promise<T>;
 

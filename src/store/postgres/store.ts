@@ -81,6 +81,8 @@ export class PostgresStore extends SqlStore {
     }
   }
 
+  // NOTE: a task that takes a second lock needs a second lock connection. If every lock
+  // connection is held by such a task, they all wait for each other, so keep tasks flat.
   async withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
     return this.#localLocks.run(key, () =>
       withAdvisoryLock(this.#lockPool, key, task, this.logger),
