@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { IdpConfig } from '../config/idp.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { AccountDirectory } from './accounts.ts';
@@ -36,7 +37,7 @@ export async function startEmbeddedServer(
 
   const db = openDatabase(config.dataDir);
   try {
-    const server = await listen(createHttpServer(config, db, logger), config);
+    const server = await listen(trackSockets(createHttpServer(config, db, logger)), config);
     const stopSweeping = startSweeping(new DelegationStore(db), logger);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     logger.info({ url, issuer: config.issuer, dataDir: config.dataDir }, 'embedded authorization server started');
@@ -105,12 +106,33 @@ function listen(server: Server, config: IdpConfig): Promise<Server> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolveClose, reject) => {
+/**
+ * Stops listening and closes every connection, resolving once each socket is fully closed, so a
+ * client on the same host sees the connections end before a restarted server takes the port.
+ */
+async function closeServer(server: Server): Promise<void> {
+  const sockets = openSockets.get(server) ?? new Set();
+  const socketsClosed = [...sockets].map((socket) =>
+    socket.destroyed && socket.closed ? undefined : new Promise((resolveSocket) => socket.once('close', resolveSocket)),
+  );
+  const serverClosed = new Promise<void>((resolveClose, reject) => {
     server.close((error) => (error ? reject(error) : resolveClose()));
-    // Keep-alive connections would hold close() open until they time out.
-    server.closeAllConnections();
   });
+  // Keep-alive connections would hold close() open until they time out.
+  server.closeAllConnections();
+  await Promise.all([serverClosed, ...socketsClosed]);
+}
+
+const openSockets = new WeakMap<Server, Set<Socket>>();
+
+function trackSockets(server: Server): Server {
+  const sockets = new Set<Socket>();
+  openSockets.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return server;
 }
 
 /** Sweeps once now and then every SWEEP_INTERVAL_MS; returns the function that stops it. */

@@ -40,6 +40,9 @@ export async function startTestIdp(idpOverrides: Record<string, unknown> = {}): 
     stop: async () => {
       await server?.close();
       server = undefined;
+      // One pass of the event loop's poll phase, so fetch's connection pool reads the closed
+      // keep-alive sockets before a restarted server is called on the same port.
+      await new Promise((resolveImmediate) => setImmediate(resolveImmediate));
     },
     restart: async () => {
       server = await startEmbeddedServer(config, { logger });

@@ -25,7 +25,7 @@ export function filterToSql(node: FilterNode): SqlCondition {
     }
     case 'not': {
       const operand = filterToSql(node.operand);
-      return { sql: `NOT ${operand.sql}`, params: operand.params };
+      return { sql: `NOT (${operand.sql})`, params: operand.params };
     }
     case 'present':
       return presentToSql(resolveAttribute(node.attribute));

@@ -5,7 +5,7 @@
  */
 
 const PREFIX = 'DEL:';
-const ROW_NUMBER = /^[1-9][0-9]{0,14}$/;
+const ROW_NUMBER = /^[1-9][0-9]{0,15}$/;
 
 export function encodeScimId(rowId: number): string {
   return Buffer.from(`${PREFIX}${rowId}`, 'utf8').toString('base64url');
@@ -22,6 +22,7 @@ export function decodeScimId(scimId: string): number | undefined {
   if (!ROW_NUMBER.test(digits)) return undefined;
 
   const rowId = Number(digits);
+  if (!Number.isSafeInteger(rowId)) return undefined;
   // Base64url decoding ignores some trailing bits, so several strings decode alike; only the
   // canonical spelling names the row.
   return encodeScimId(rowId) === scimId ? rowId : undefined;

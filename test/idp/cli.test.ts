@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { idpCommand } from '../../src/cli/idp.ts';
+import { freePort } from '../helpers/ports.ts';
+
+const BIN = new URL('../../bin/session-tracker.js', import.meta.url).pathname;
+
+describe('idp command', () => {
+  let folder: string;
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'idp-cli-'));
+  });
+  after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('--help prints the usage', async () => {
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => lines.push(args.join(' '));
+    try {
+      assert.equal(await idpCommand(['--help']), 0);
+    } finally {
+      console.log = original;
+    }
+    assert.match(lines.join('\n'), /session-tracker idp seed --users N --delegations M/);
+  });
+
+  test('runs the server and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'idp'], {
+      env: {
+        PATH: process.env.PATH,
+        IDP_PORT: String(port),
+        TRACKER_PORT: String(await freePort()),
+        ST_IDP__DATA_DIR: join(folder, 'idp'),
+        ST_TRACKER__DATA_DIR: join(folder, 'tracker'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+    try {
+      const output = await readUntil(child.stdout, 'Press Ctrl+C to stop.');
+      const base = `http://127.0.0.1:${port}`;
+      assert.match(output, new RegExp(`issuer +${base}/oauth/v2/oauth-anonymous`));
+      assert.match(output, new RegExp(`discovery +${base}/oauth/v2/oauth-anonymous/\\.well-known/openid-configuration`));
+      assert.match(output, new RegExp(`SCIM +${base}/um/admin/Delegations`));
+      assert.match(output, /sign-in page/);
+      assert.match(output, /janedoe +jane-demo-pass/);
+      assert.match(output, /admin +admin-demo-pass/);
+      assert.match(output, /tracker +scim/);
+
+      const discovery = await fetch(`${base}/oauth/v2/oauth-anonymous/.well-known/openid-configuration`);
+      assert.equal(discovery.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  });
+});
+
+/** Collects a stream's text until it contains `marker`; fails after 20 s. */
+function readUntil(stream: NodeJS.ReadableStream, marker: string): Promise<string> {
+  return new Promise((resolveText, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`"${marker}" not printed; output so far:\n${text}`)), 20_000);
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes(marker)) {
+        clearTimeout(timer);
+        resolveText(text);
+      }
+    });
+  });
+}
