@@ -7,7 +7,7 @@ import { REDACTED_PATHS, type Logger } from '../shared/logger.ts';
 import { openStore } from '../store/index.ts';
 import type { TrackerStore } from '../store/types.ts';
 
-/** What the `delegations` command works with: the SCIM directory and, to audit, the tracker store. */
+/** The `delegations` command's resources: the SCIM directory and, for the audit trail, the tracker store. */
 export interface AdminTools {
   config: Config;
   directory: DelegationDirectory;
@@ -19,8 +19,8 @@ export interface AdminTools {
 
 /**
  * Loads the tracker's configuration and creates the authorization-server clients, which act
- * with the SCIM client's credentials (authServer.scim). Logs go to stderr, as JSON, at `warn`
- * unless LOG_LEVEL says otherwise, so that stdout carries only the command's output.
+ * with the SCIM client's credentials (authServer.scim). Logs go to stderr as JSON, at `warn`
+ * unless LOG_LEVEL sets another level, so that stdout carries only the command's output.
  */
 export async function openAdminTools(): Promise<AdminTools> {
   const config = loadConfig();
@@ -35,6 +35,9 @@ export async function openAdminTools(): Promise<AdminTools> {
     config,
     directory: clients.directory,
     logger,
+    // NOTE: on SQLite, change events stay inside this process, so open dashboards show the
+    // command's revocations at their next poll (tracker.pollIntervalSeconds). PostgreSQL
+    // delivers them to every tracker instance at once.
     store: () => {
       store ??= openStore({
         databaseUrl: config.databaseUrl,
@@ -51,7 +54,7 @@ export async function openAdminTools(): Promise<AdminTools> {
   };
 }
 
-/** The audit actor of the command: `cli:` and the operating-system user running it. */
+/** Returns the command's audit actor: `cli:` and the operating-system user running it. */
 export function cliActor(): string {
   let name: string | undefined;
   try {

@@ -1,7 +1,7 @@
 import type { AuditEntry, TrackerStore } from '../../store/types.ts';
 import type { AuditFilters, ExportFormat } from './audit-query.ts';
 
-/** Entries read from the store per query while exporting; the export never holds more at once. */
+/** Entries read from the store per query while exporting, and the most kept in memory at once. */
 export const EXPORT_PAGE_SIZE = 500;
 
 const CSV_COLUMNS = [

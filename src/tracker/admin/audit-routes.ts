@@ -12,7 +12,7 @@ export async function adminAuditRoutes(app: FastifyInstance, context: TrackerCon
     requireAdmin(request);
     const { limit, ...query } = parseAuditPageQuery(request.query as RawQuery);
 
-    // One entry more than the page tells whether another page exists without a second query.
+    // Reading one entry more than the page shows whether another page exists, without a second query.
     const entries = await context.store.queryAudit({ ...query, limit: limit + 1 });
     const items = entries.slice(0, limit);
     const nextBeforeId = entries.length > limit ? items[items.length - 1]!.id : null;

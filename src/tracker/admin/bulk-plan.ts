@@ -27,7 +27,7 @@ export interface PlanOptions {
   signal?: AbortSignal;
 }
 
-/** The SCIM query for the issued delegations of a filter target, oldest first. */
+/** Builds the SCIM query for the issued delegations of a filter target, oldest first. */
 export function issuedQuery(target: Extract<BulkTarget, { kind: 'filter' }>): DelegationQuery {
   const query: DelegationQuery = { status: 'issued', sortBy: 'created', sortOrder: 'ascending' };
   if (target.owner !== undefined) query.owner = target.owner;

@@ -15,8 +15,9 @@ import type { BulkTarget } from './bulk-target.ts';
 import { settleConcurrently } from './concurrency.ts';
 
 /**
- * How often a filter target is read again from the start, to catch delegations that an unstable
- * server-side order hid from the first pass. Later passes read only what is still issued.
+ * Maximum passes over a filter target. Each later pass reads the target again from the start, to
+ * catch delegations that an unstable server-side order hid from the pass before. Normally it finds
+ * only the failed ones and ends the run.
  */
 export const MAX_PASSES = 3;
 
@@ -158,8 +159,8 @@ async function revokeFilter(target: Extract<BulkTarget, { kind: 'filter' }>, run
 }
 
 /**
- * Revokes a list of SCIM ids. Each is read first, for the owner and client in the audit entry;
- * one the server does not return is unknown or already revoked, and counts as done.
+ * Revokes a list of SCIM ids. Each is read first, for the owner and client in the audit entry. An
+ * id the server does not return is unknown or already revoked, so it counts as done.
  */
 async function revokeIds(ids: string[], run: RunState): Promise<void> {
   const { directory, store } = run.options.context;

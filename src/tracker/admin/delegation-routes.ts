@@ -47,7 +47,7 @@ export function presentOptionsFor(context: TrackerContext, session: Session): Pr
 
 /**
  * Revokes any user's delegation. The delegation is read first so the audit entries name its owner
- * and client; one the server no longer returns (unknown or already revoked, which SCIM does not
+ * and client. One the server no longer returns (unknown or already revoked, which SCIM does not
  * tell apart) gets one `succeeded` entry and the result `already-revoked`.
  */
 async function revokeAnyDelegation(context: TrackerContext, session: Session, id: string, requestId: string) {

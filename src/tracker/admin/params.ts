@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 /** A parsed query string as Fastify hands it over: a value is a string or, when repeated, a list. */
 export type RawQuery = Record<string, string | string[] | undefined>;
 
-/** Longest value accepted for a username, client id, SCIM id or free-text filter. */
+/** Maximum length of a username, client id, SCIM id or free-text filter. */
 export const MAX_TEXT_LENGTH = 256;
 
 export function invalidParameter(name: string, value: unknown, expected: string): AppError {

@@ -9,7 +9,7 @@ import { adminUserRoutes } from './user-routes.ts';
 /**
  * The administrator API under /api/admin. The administrator check runs on request, before the
  * body is parsed or any CSRF check, so everyone else gets 401 `not_signed_in` or 403 `not_admin`
- * whatever they send; each handler checks again so a route moved out of this scope stays guarded.
+ * whatever they send. Each handler checks again, so a route moved out of this scope stays guarded.
  */
 export async function adminRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
   await app.register(async (admin) => {

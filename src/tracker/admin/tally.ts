@@ -8,7 +8,7 @@ export interface TallyReport {
   others: { keys: number; count: number };
 }
 
-/** Counts occurrences per key; holds one number per distinct key. */
+/** Occurrence counts per key, one number per distinct key. */
 export class Tally {
   readonly #counts = new Map<string, number>();
 
@@ -17,9 +17,11 @@ export class Tally {
   }
 
   report(limit = TOP_ENTRIES): TallyReport {
-    const sorted = [...this.#counts].sort(([keyA, countA], [keyB, countB]) =>
-      countB !== countA ? countB - countA : keyA < keyB ? -1 : keyA > keyB ? 1 : 0,
-    );
+    const sorted = [...this.#counts].sort(([keyA, countA], [keyB, countB]) => {
+      if (countA !== countB) return countB - countA;
+      if (keyA === keyB) return 0;
+      return keyA < keyB ? -1 : 1;
+    });
     const rest = sorted.slice(limit);
     return {
       top: sorted.slice(0, limit).map(([key, count]) => ({ key, count })),
