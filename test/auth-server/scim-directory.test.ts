@@ -371,6 +371,17 @@ describe('odd SCIM servers', () => {
     assert.equal(page.items.length, 2);
   });
 
+  it('keeps totalResults for a page past the end', async () => {
+    server.on('GET /um/admin/Delegations', (_request, response) => {
+      sendJson(response, 200, listResponse([], 3, 1000));
+    });
+
+    const page = await clients.directory.list({ owner: 'janedoe', startIndex: 1000, count: 50 });
+
+    assert.equal(page.totalResults, 3);
+    assert.equal(page.items.length, 0);
+  });
+
   it('adapts to a server that counts startIndex from 0', async () => {
     const all = [modernDelegation('a'), modernDelegation('b'), modernDelegation('c')];
     server.on('GET /um/admin/Delegations', (request, response) => {

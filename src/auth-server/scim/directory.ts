@@ -11,7 +11,7 @@ import { buildFilter } from './filter.ts';
 import { applyQueryLocally } from './local-query.ts';
 import { isLegacyShaped, normalizeDelegation } from './normalize.ts';
 import { checkQuery, encodeResourceId, type CheckedQuery } from './query.ts';
-import { parseJsonObject, readListPage, type ScimListPage } from './response.ts';
+import { checkResourcesPresent, parseJsonObject, readListPage, type ScimListPage } from './response.ts';
 import { scimErrorDetail, type ScimClient } from './scim-client.ts';
 
 export type ScimShape = 'auto' | 'modern' | 'legacy';
@@ -127,12 +127,17 @@ export class ScimDelegationDirectory implements DelegationDirectory {
     const page = readListPage(parseJsonObject(response, this.#scim.endpoint), this.#scim.endpoint);
     if (this.#detectLegacyShape(page.resources)) return undefined;
     if (this.#detectZeroBasedIndex(page, sentStartIndex)) return this.#listOnServer(query, signal);
+    if (query.count > 0) checkResourcesPresent(page, query.startIndex, this.#scim.endpoint);
 
     const resources = page.resources.slice(0, query.count);
     const items = this.#normalize(resources);
     return {
       items,
-      totalResults: Math.max(page.totalResults ?? 0, query.startIndex - 1 + resources.length),
+      // A page past the end proves nothing about the total, so only a non-empty page raises it.
+      totalResults:
+        resources.length > 0
+          ? Math.max(page.totalResults ?? 0, query.startIndex - 1 + resources.length)
+          : (page.totalResults ?? 0),
       startIndex: query.startIndex,
       itemsPerPage: items.length,
     };
@@ -168,6 +173,7 @@ export class ScimDelegationDirectory implements DelegationDirectory {
         startIndex = 0;
         continue;
       }
+      checkResourcesPresent(page, this.#zeroBasedIndex ? startIndex + 1 : startIndex, this.#scim.endpoint);
 
       let added = 0;
       for (const delegation of this.#normalize(page.resources)) {
