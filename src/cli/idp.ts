@@ -33,7 +33,11 @@ export const idpCommand: Command = async (args) => {
     const [first, ...rest] = args;
     if (first === 'seed') return await seedCommand(rest);
 
-    const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
     if (values.help) {
       console.log(HELP);
       return 0;
@@ -41,8 +45,15 @@ export const idpCommand: Command = async (args) => {
     return await runServer();
   } catch (error) {
     // seedDelegations raises RangeError for counts it cannot use.
-    if (!(error instanceof UsageError) && !(error instanceof RangeError) && !isParseArgsError(error)) throw error;
-    console.error(`${(error as Error).message}\nRun \`session-tracker idp --help\` for the options.`);
+    if (
+      !(error instanceof UsageError) &&
+      !(error instanceof RangeError) &&
+      !isParseArgsError(error)
+    )
+      throw error;
+    console.error(
+      `${(error as Error).message}\nRun \`session-tracker idp --help\` for the options.`,
+    );
     return 2;
   }
 };
@@ -86,16 +97,22 @@ async function seedCommand(args: string[]): Promise<number> {
     return 0;
   }
   if ((values.user === undefined) !== (values.count === undefined)) {
-    throw new UsageError('--user and --count go together: name the user and how many delegations it gets.');
+    throw new UsageError(
+      '--user and --count go together: name the user and how many delegations it gets.',
+    );
   }
 
   const config = loadConfig();
   const result = await seedDelegations(config.idp, {
     users: wholeNumber('--users', values.users),
     delegations: wholeNumber('--delegations', values.delegations),
-    ...(values.user !== undefined ? { owner: { username: values.user, count: wholeNumber('--count', values.count) } } : {}),
+    ...(values.user !== undefined
+      ? { owner: { username: values.user, count: wholeNumber('--count', values.count) } }
+      : {}),
   });
-  console.log(`Inserted ${result.inserted} delegations into ${config.idp.dataDir} in ${result.seconds.toFixed(1)} s.`);
+  console.log(
+    `Inserted ${result.inserted} delegations into ${config.idp.dataDir} in ${result.seconds.toFixed(1)} s.`,
+  );
   return 0;
 }
 
@@ -120,7 +137,8 @@ function describeServer(config: IdpConfig, server: EmbeddedServer): string {
   ];
   if (config.demo) {
     lines.push('Demo accounts (development only):');
-    for (const account of DEMO_ACCOUNTS) lines.push(`  ${account.username.padEnd(14)}${account.password}`);
+    for (const account of DEMO_ACCOUNTS)
+      lines.push(`  ${account.username.padEnd(14)}${account.password}`);
   }
   lines.push('Clients:');
   for (const client of config.clients) {

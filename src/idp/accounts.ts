@@ -14,7 +14,12 @@ export interface DemoAccount {
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'janedoe', password: 'jane-demo-pass', name: 'Jane Doe', groups: [] },
   { username: 'larseriksson', password: 'lars-demo-pass', name: 'Lars Eriksson', groups: [] },
-  { username: 'admin', password: 'admin-demo-pass', name: 'Session Administrator', groups: ['session-admins'] },
+  {
+    username: 'admin',
+    password: 'admin-demo-pass',
+    name: 'Session Administrator',
+    groups: ['session-admins'],
+  },
 ];
 
 /** The accounts that can sign in. With demo mode off there are none: the server only serves SCIM. */
@@ -22,7 +27,9 @@ export class AccountDirectory {
   readonly #accounts: ReadonlyMap<string, DemoAccount>;
 
   constructor(demo: boolean) {
-    this.#accounts = new Map(demo ? DEMO_ACCOUNTS.map((account) => [account.username, account]) : []);
+    this.#accounts = new Map(
+      demo ? DEMO_ACCOUNTS.map((account) => [account.username, account]) : [],
+    );
   }
 
   find(username: string): DemoAccount | undefined {

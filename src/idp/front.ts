@@ -4,7 +4,10 @@ import type { IdpConfig } from '../config/idp.ts';
 import { stripQuery, type Logger } from '../shared/logger.ts';
 import { sendPage, splitUrl } from './http.ts';
 import { handleInteraction, type InteractionDependencies } from './interaction/login.ts';
-import { handleAuthenticationLogout, type LogoutDependencies } from './logout/authentication-logout.ts';
+import {
+  handleAuthenticationLogout,
+  type LogoutDependencies,
+} from './logout/authentication-logout.ts';
 import { messageBody } from './pages.ts';
 import { AUTHENTICATION_LOGOUT_PATH, INTERACTION_PATH, OAUTH_PREFIX } from './provider/routes.ts';
 import { handleScim, type ScimDependencies } from './scim/routes.ts';
@@ -19,7 +22,10 @@ export interface FrontDependencies {
   logger: Logger;
 }
 
-const DISCOVERY_DOCUMENTS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
+const DISCOVERY_DOCUMENTS = [
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+];
 
 /**
  * Routes each request: OAuth and OpenID Connect endpoints to oidc-provider, the sign-in page,
@@ -34,7 +40,10 @@ export function createFront(deps: FrontDependencies): RequestListener {
   return (req, res) => {
     setForwardedHeaders(req, publicUrl);
     dispatch(req, res).catch((error: unknown) => {
-      logger.error({ err: error, method: req.method, path: stripQuery(req.url ?? '') }, 'request failed');
+      logger.error(
+        { err: error, method: req.method, path: stripQuery(req.url ?? '') },
+        'request failed',
+      );
       if (res.headersSent) {
         res.destroy();
         return;
@@ -42,7 +51,10 @@ export function createFront(deps: FrontDependencies): RequestListener {
       sendPage(res, {
         status: 500,
         title: 'Server error',
-        body: messageBody('Server error', 'The embedded server failed to handle the request. Its log has the details.'),
+        body: messageBody(
+          'Server error',
+          'The embedded server failed to handle the request. Its log has the details.',
+        ),
         formOrigins: deps.formOrigins,
       });
     });
@@ -51,7 +63,9 @@ export function createFront(deps: FrontDependencies): RequestListener {
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = splitUrl(req.url);
 
-    const discovery = DISCOVERY_DOCUMENTS.find((document) => pathname === `${config.issuerPath}${document}`);
+    const discovery = DISCOVERY_DOCUMENTS.find(
+      (document) => pathname === `${config.issuerPath}${document}`,
+    );
     if (discovery) {
       // oidc-provider serves discovery at its mount point; the issuer path is not one.
       req.url = `${discovery}${(req.url ?? '').slice(pathname.length)}`;

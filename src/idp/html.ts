@@ -15,8 +15,8 @@ export function createNonce(): string {
 }
 
 /**
- * The Content-Security-Policy of every page: nothing loads from elsewhere, inline style and
- * script run only with the page's nonce, and forms may post to this server and lead to the
+ * Builds the Content-Security-Policy of every page. Nothing loads from elsewhere, and inline style
+ * and script run only with the page's nonce. Forms may post to this server and lead on to the
  * registered client origins (`formOrigins`). oidc-provider appends script hashes to `script-src`
  * for its own auto-submitting forms.
  */

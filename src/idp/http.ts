@@ -66,7 +66,10 @@ export function redirect(res: ServerResponse, location: string): void {
  * Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`. Throws HttpError 415
  * for another content type and 413 for a larger body.
  */
-export async function readFormBody(req: IncomingMessage, maxBytes: number): Promise<URLSearchParams> {
+export async function readFormBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<URLSearchParams> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     throw new HttpError(415, 'The form must be sent as application/x-www-form-urlencoded.');

@@ -37,9 +37,9 @@ export function messageBody(heading: string, text: string): string {
 }
 
 /**
- * The page of RP-initiated logout: a form that confirms the logout with `logout=yes`, which ends
- * the whole single sign-on session, and a script that submits it at once, so logging out needs
- * no click.
+ * Renders the page of RP-initiated logout. Its form confirms the logout with `logout=yes`, which
+ * ends the whole single sign-on session, and its script submits the form at once, so logging out
+ * needs no click.
  */
 export function logoutPage(action: string, xsrf: string, nonce: string): string {
   const body = `<h1>Signing out…</h1>
@@ -53,11 +53,18 @@ export function logoutPage(action: string, xsrf: string, nonce: string): string 
 }
 
 export function postLogoutPage(nonce: string): string {
-  return renderPage('Signed out', messageBody('Signed out', 'You have been signed out of the embedded server.'), nonce);
+  return renderPage(
+    'Signed out',
+    messageBody('Signed out', 'You have been signed out of the embedded server.'),
+    nonce,
+  );
 }
 
 /** oidc-provider's error page: the OAuth error code and description, nothing else. */
-export function errorPage(out: { error?: unknown; error_description?: unknown }, nonce: string): string {
+export function errorPage(
+  out: { error?: unknown; error_description?: unknown },
+  nonce: string,
+): string {
   const error = typeof out.error === 'string' ? out.error : 'server_error';
   const description = typeof out.error_description === 'string' ? out.error_description : '';
   return renderPage('Sign-in failed', messageBody(`Sign-in failed: ${error}`, description), nonce);

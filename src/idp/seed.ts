@@ -16,8 +16,9 @@ export interface SeedOptions {
 }
 
 /**
- * Inserts below this many rows keep the indexes live; larger loads that at least double the
- * table drop and rebuild them, which is several times faster than updating them row by row.
+ * Inserts below this many rows keep the indexes live. Larger loads that at least double the table
+ * drop the indexes and rebuild them, because that is several times faster than updating them row
+ * by row.
  */
 const INDEX_REBUILD_THRESHOLD = 50_000;
 /** Page cache of the seeding connection, in KiB: enough for the indexes of about a million rows. */
@@ -34,13 +35,18 @@ interface SeedClient {
 }
 
 /**
- * Fills the embedded server's store directly with realistic delegations: owners with a skewed
- * number of delegations each, the demo clients, creation times over the last 30 days, expiry
- * times over the next 30 days, one in ten revoked, and `user_agent_id` values from one to three
- * devices per owner. Everything is inserted in one transaction. Other processes using the file
- * wait for it (up to their busy timeout), so seed while the server is stopped or idle.
+ * Fills the embedded server's store directly with realistic delegations. Owners get a skewed
+ * number of delegations each, spread over the demo clients. Creation times fall in the last 30
+ * days and expiry times in the next 30 days. One in ten is revoked, and `user_agent_id` values
+ * come from up to three devices per owner.
+ *
+ * Everything is inserted in one transaction. Other processes using the file wait for it (up to
+ * their busy timeout), so seed while the server is stopped or idle.
  */
-export async function seedDelegations(config: IdpConfig, options: SeedOptions): Promise<{ inserted: number; seconds: number }> {
+export async function seedDelegations(
+  config: IdpConfig,
+  options: SeedOptions,
+): Promise<{ inserted: number; seconds: number }> {
   assertSeedOptions(options);
   const clients = seedClients(config, options.clients);
   const started = performance.now();
@@ -81,10 +87,14 @@ function assertSeedOptions(options: SeedOptions): void {
     }
   }
   if (options.delegations > 0 && options.users < 1) {
-    throw new RangeError(`users must be at least 1 to spread ${options.delegations} delegations over.`);
+    throw new RangeError(
+      `users must be at least 1 to spread ${options.delegations} delegations over.`,
+    );
   }
   if (options.owner && options.owner.username.trim() === '') {
-    throw new RangeError('The owner username is empty. Name the user who gets the extra delegations.');
+    throw new RangeError(
+      'The owner username is empty. Name the user who gets the extra delegations.',
+    );
   }
 }
 
@@ -92,7 +102,9 @@ function seedClients(config: IdpConfig, ids: string[] | undefined): SeedClient[]
   const webClients = config.clients.filter((client) => client.kind === 'web');
   const chosen = ids ?? webClients.map((client) => client.id);
   if (chosen.length === 0) {
-    throw new RangeError('No client to seed delegations for: configure a web client or name clients.');
+    throw new RangeError(
+      'No client to seed delegations for: configure a web client or name clients.',
+    );
   }
   return chosen.map((id) => ({
     id,
@@ -112,7 +124,9 @@ function createInserter(db: SqliteDatabase, clients: SeedClient[]): (owner: stri
     const revoked = Math.random() < REVOKED_SHARE;
     const lastModified = revoked ? randomBetween(created, now) : created;
     const customData =
-      Math.random() < WITHOUT_USER_AGENT_SHARE ? '{}' : JSON.stringify({ user_agent_id: deviceId(owner) });
+      Math.random() < WITHOUT_USER_AGENT_SHARE
+        ? '{}'
+        : JSON.stringify({ user_agent_id: deviceId(owner) });
 
     statement.run(
       randomUUID(),
@@ -138,7 +152,7 @@ function generatedOwner(users: number): string {
   return `user${String(index).padStart(6, '0')}`;
 }
 
-/** One of three stable public device ids per owner. */
+/** Returns one of three stable public device ids of the owner. */
 function deviceId(owner: string): string {
   const device = Math.floor(Math.random() * 3);
   return createHash('sha256').update(`${owner}/${device}`).digest('base64url').slice(0, 16);
@@ -149,7 +163,9 @@ function randomBetween(low: number, high: number): number {
 }
 
 function countDelegations(db: SqliteDatabase): number {
-  const row = db.prepare<[], { total: number }>('SELECT sum(total) AS total FROM delegation_counts').get();
+  const row = db
+    .prepare<[], { total: number }>('SELECT sum(total) AS total FROM delegation_counts')
+    .get();
   return row?.total ?? 0;
 }
 
@@ -158,5 +174,6 @@ function dropIndexes(db: SqliteDatabase): void {
 }
 
 function createIndexes(db: SqliteDatabase): void {
-  for (const [name, target] of Object.entries(DELEGATION_INDEXES)) db.exec(`CREATE INDEX ${name} ON ${target}`);
+  for (const [name, target] of Object.entries(DELEGATION_INDEXES))
+    db.exec(`CREATE INDEX ${name} ON ${target}`);
 }

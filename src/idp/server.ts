@@ -11,7 +11,7 @@ import { DelegationStore } from './store/delegations.ts';
 import { loadOrCreateSecrets } from './store/secrets.ts';
 
 export interface EmbeddedServer {
-  /** Where the server listens, e.g. http://127.0.0.1:5556. */
+  /** Base URL of the listening socket, e.g. http://127.0.0.1:5556. */
   url: string;
   issuer: string;
   port: number;
@@ -32,7 +32,9 @@ export async function startEmbeddedServer(
 ): Promise<EmbeddedServer> {
   const logger = options.logger ?? createLogger().child({ component: 'idp' });
   if (config.port === 0) {
-    throw new Error('idp.port 0 is not supported: the issuer URL contains the port. Choose a free port.');
+    throw new Error(
+      'idp.port 0 is not supported: the issuer URL contains the port. Choose a free port.',
+    );
   }
 
   const db = openDatabase(config.dataDir);
@@ -40,7 +42,10 @@ export async function startEmbeddedServer(
     const server = await listen(trackSockets(createHttpServer(config, db, logger)), config);
     const stopSweeping = startSweeping(new DelegationStore(db), logger);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-    logger.info({ url, issuer: config.issuer, dataDir: config.dataDir }, 'embedded authorization server started');
+    logger.info(
+      { url, issuer: config.issuer, dataDir: config.dataDir },
+      'embedded authorization server started',
+    );
 
     return {
       url,
@@ -107,13 +112,16 @@ function listen(server: Server, config: IdpConfig): Promise<Server> {
 }
 
 /**
- * Stops listening and closes every connection, resolving once each socket is fully closed, so a
- * client on the same host sees the connections end before a restarted server takes the port.
+ * Stops listening and closes every connection. Resolves once each socket is fully closed, so a
+ * client on the same host reads the end of its connections before a restarted server takes the
+ * port.
  */
 async function closeServer(server: Server): Promise<void> {
   const sockets = openSockets.get(server) ?? new Set();
   const socketsClosed = [...sockets].map((socket) =>
-    socket.destroyed && socket.closed ? undefined : new Promise((resolveSocket) => socket.once('close', resolveSocket)),
+    socket.destroyed && socket.closed
+      ? undefined
+      : new Promise((resolveSocket) => socket.once('close', resolveSocket)),
   );
   const serverClosed = new Promise<void>((resolveClose, reject) => {
     server.close((error) => (error ? reject(error) : resolveClose()));
@@ -140,7 +148,8 @@ function startSweeping(delegations: DelegationStore, logger: Logger): () => void
   const sweep = () => {
     try {
       const removed = delegations.sweep();
-      if (removed.delegations > 0 || removed.models > 0) logger.info(removed, 'expired rows deleted');
+      if (removed.delegations > 0 || removed.models > 0)
+        logger.info(removed, 'expired rows deleted');
     } catch (error) {
       logger.error({ err: error }, 'deleting expired rows failed');
     }

@@ -43,20 +43,29 @@ describe('idp command', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+    const exited = new Promise<number | null>((resolveExit) =>
+      child.once('exit', (code) => resolveExit(code)),
+    );
 
     try {
       const output = await readUntil(child.stdout, 'Press Ctrl+C to stop.');
       const base = `http://127.0.0.1:${port}`;
       assert.match(output, new RegExp(`issuer +${base}/oauth/v2/oauth-anonymous`));
-      assert.match(output, new RegExp(`discovery +${base}/oauth/v2/oauth-anonymous/\\.well-known/openid-configuration`));
+      assert.match(
+        output,
+        new RegExp(
+          `discovery +${base}/oauth/v2/oauth-anonymous/\\.well-known/openid-configuration`,
+        ),
+      );
       assert.match(output, new RegExp(`SCIM +${base}/um/admin/Delegations`));
       assert.match(output, /sign-in page/);
       assert.match(output, /janedoe +jane-demo-pass/);
       assert.match(output, /admin +admin-demo-pass/);
       assert.match(output, /tracker +scim/);
 
-      const discovery = await fetch(`${base}/oauth/v2/oauth-anonymous/.well-known/openid-configuration`);
+      const discovery = await fetch(
+        `${base}/oauth/v2/oauth-anonymous/.well-known/openid-configuration`,
+      );
       assert.equal(discovery.status, 200);
     } finally {
       child.kill('SIGTERM');
@@ -69,7 +78,10 @@ describe('idp command', () => {
 function readUntil(stream: NodeJS.ReadableStream, marker: string): Promise<string> {
   return new Promise((resolveText, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`"${marker}" not printed; output so far:\n${text}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`"${marker}" not printed; output so far:\n${text}`)),
+      20_000,
+    );
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       text += chunk;

@@ -72,7 +72,10 @@ describe('authorization code flow', () => {
   test('ID token carries the profile claims', async () => {
     const tokens = await signIn(idp);
     const jwks = createRemoteJWKSet(new URL(`${idp.config.issuer}/jwks`));
-    const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: idp.config.issuer, audience: 'www' });
+    const { payload } = await jwtVerify(tokens.id_token!, jwks, {
+      issuer: idp.config.issuer,
+      audience: 'www',
+    });
 
     assert.equal(payload.sub, 'janedoe');
     assert.equal(payload.preferred_username, 'janedoe');
@@ -102,7 +105,9 @@ describe('authorization code flow', () => {
 
   test('user_agent_id lands in customData', async () => {
     const tokens = await signIn(idp, { userAgentId: 'browser-7f3a' });
-    const list = await scimList(idp, await scimToken(idp), { filter: `externalId eq "${tokens.delegation_id}"` });
+    const list = await scimList(idp, await scimToken(idp), {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
 
     assert.equal(list.totalResults, 1);
     assert.deepEqual(list.Resources[0]!.customData, { user_agent_id: 'browser-7f3a' });
@@ -117,7 +122,11 @@ describe('authorization code flow', () => {
 
   test('malformed user_agent_id fails the exchange', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
-    const result = await authorize(idp, browser, { clientId: 'www', username: 'janedoe', password: 'jane-demo-pass' });
+    const result = await authorize(idp, browser, {
+      clientId: 'www',
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+    });
     const response = await tokenRequest(idp, 'www', {
       grant_type: 'authorization_code',
       code: result.code,
@@ -141,7 +150,11 @@ describe('authorization code flow', () => {
   });
 
   test('every authorization creates a new delegation', async () => {
-    const first = await signIn(idp, { username: 'larseriksson', password: 'lars-demo-pass', clientId: 'www2' });
+    const first = await signIn(idp, {
+      username: 'larseriksson',
+      password: 'lars-demo-pass',
+      clientId: 'www2',
+    });
     const second = await signIn(idp, { browser: first.browser, clientId: 'www2' });
     const third = await signIn(idp, { browser: first.browser, clientId: 'www2' });
 
@@ -176,7 +189,11 @@ describe('authorization code flow', () => {
 
   test('wrong code_verifier is rejected', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
-    const result = await authorize(idp, browser, { clientId: 'www', username: 'janedoe', password: 'jane-demo-pass' });
+    const result = await authorize(idp, browser, {
+      clientId: 'www',
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+    });
     const response = await tokenRequest(idp, 'www', {
       grant_type: 'authorization_code',
       code: result.code,
@@ -189,7 +206,11 @@ describe('authorization code flow', () => {
 
   test('reused code revokes its delegation', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
-    const result = await authorize(idp, browser, { clientId: 'www', username: 'janedoe', password: 'jane-demo-pass' });
+    const result = await authorize(idp, browser, {
+      clientId: 'www',
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+    });
     const tokens = await exchangeCode(idp, 'www', result);
     const replay = await tokenRequest(idp, 'www', {
       grant_type: 'authorization_code',
@@ -199,9 +220,14 @@ describe('authorization code flow', () => {
     });
     assert.equal(replay.status, 400);
 
-    const refresh = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const refresh = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.equal(refresh.status, 400);
-    const list = await scimList(idp, await scimToken(idp), { filter: `externalId eq "${tokens.delegation_id}"` });
+    const list = await scimList(idp, await scimToken(idp), {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
     assert.equal(list.Resources[0]!.status, 'revoked');
   });
 });
@@ -241,7 +267,11 @@ describe('sign-in page', () => {
   test('wrong password shows the page again', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
     const { form } = await openLoginPage(browser);
-    const response = await submitLogin(browser, form.action, { ...form.fields, username: 'janedoe', password: 'wrong' });
+    const response = await submitLogin(browser, form.action, {
+      ...form.fields,
+      username: 'janedoe',
+      password: 'wrong',
+    });
     const html = await response.text();
 
     assert.equal(response.status, 401);
@@ -250,14 +280,22 @@ describe('sign-in page', () => {
     assert.doesNotMatch(html, /wrong/);
 
     const retry = parseForm(html, form.action)!;
-    const success = await submitLogin(browser, retry.action, { ...retry.fields, username: 'janedoe', password: 'jane-demo-pass' });
+    const success = await submitLogin(browser, retry.action, {
+      ...retry.fields,
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+    });
     assert.equal(success.status, 303);
   });
 
   test('unknown user is rejected like a wrong password', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
     const { form } = await openLoginPage(browser);
-    const response = await submitLogin(browser, form.action, { ...form.fields, username: 'nobody', password: 'x' });
+    const response = await submitLogin(browser, form.action, {
+      ...form.fields,
+      username: 'nobody',
+      password: 'x',
+    });
     assert.equal(response.status, 401);
     assert.match(await response.text(), /username or password is incorrect/);
   });
@@ -265,7 +303,11 @@ describe('sign-in page', () => {
   test('form without the CSRF token is rejected', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
     const { form } = await openLoginPage(browser);
-    const response = await submitLogin(browser, form.action, { username: 'janedoe', password: 'jane-demo-pass', csrf: 'forged' });
+    const response = await submitLogin(browser, form.action, {
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+      csrf: 'forged',
+    });
     assert.equal(response.status, 403);
   });
 
@@ -274,8 +316,15 @@ describe('sign-in page', () => {
     const { form } = await openLoginPage(browser);
     const response = await browser.fetch(form.action, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://attacker.example' },
-      body: new URLSearchParams({ ...form.fields, username: 'janedoe', password: 'jane-demo-pass' }).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://attacker.example',
+      },
+      body: new URLSearchParams({
+        ...form.fields,
+        username: 'janedoe',
+        password: 'jane-demo-pass',
+      }).toString(),
     });
     assert.equal(response.status, 403);
   });
@@ -283,13 +332,19 @@ describe('sign-in page', () => {
   test('form without the interaction cookie is rejected', async () => {
     const { form } = await openLoginPage(new TestBrowser(idp.config.publicUrl));
     const stranger = new TestBrowser(idp.config.publicUrl);
-    const response = await submitLogin(stranger, form.action, { ...form.fields, username: 'janedoe', password: 'jane-demo-pass' });
+    const response = await submitLogin(stranger, form.action, {
+      ...form.fields,
+      username: 'janedoe',
+      password: 'jane-demo-pass',
+    });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /expired or was already completed/);
   });
 
   test('unknown interaction shows an expired page', async () => {
-    const response = await fetch(`${idp.config.publicUrl}/authentication/login/unknown-interaction`);
+    const response = await fetch(
+      `${idp.config.publicUrl}/authentication/login/unknown-interaction`,
+    );
     assert.equal(response.status, 400);
   });
 });

@@ -29,14 +29,24 @@ describe('SCIM filter parser', () => {
   test('operators of one level group left to right', () => {
     assert.deepEqual(parseFilter('a pr or b pr or c pr'), {
       kind: 'or',
-      left: { kind: 'or', left: { kind: 'present', attribute: 'a' }, right: { kind: 'present', attribute: 'b' } },
+      left: {
+        kind: 'or',
+        left: { kind: 'present', attribute: 'a' },
+        right: { kind: 'present', attribute: 'b' },
+      },
       right: { kind: 'present', attribute: 'c' },
     });
   });
 
   test('not takes a parenthesised filter', () => {
-    assert.deepEqual(parseFilter('not (a eq "1")'), { kind: 'not', operand: compare('a', 'eq', '1') });
-    assert.deepEqual(parseFilter('NOT(a eq "1")'), { kind: 'not', operand: compare('a', 'eq', '1') });
+    assert.deepEqual(parseFilter('not (a eq "1")'), {
+      kind: 'not',
+      operand: compare('a', 'eq', '1'),
+    });
+    assert.deepEqual(parseFilter('NOT(a eq "1")'), {
+      kind: 'not',
+      operand: compare('a', 'eq', '1'),
+    });
   });
 
   test('keywords and operators are case insensitive', () => {
@@ -94,13 +104,19 @@ describe('SCIM filter parser', () => {
     test(`rejects ${JSON.stringify(filter)}`, () => {
       assert.throws(
         () => parseFilter(filter),
-        (error: unknown) => error instanceof ScimError && error.scimType === 'invalidFilter' && message.test(error.message),
+        (error: unknown) =>
+          error instanceof ScimError &&
+          error.scimType === 'invalidFilter' &&
+          message.test(error.message),
       );
     });
   }
 
   test('rejects deep nesting', () => {
-    assert.throws(() => parseFilter(`${'not ('.repeat(40)}a pr${')'.repeat(40)}`), /nests deeper than 32/);
+    assert.throws(
+      () => parseFilter(`${'not ('.repeat(40)}a pr${')'.repeat(40)}`),
+      /nests deeper than 32/,
+    );
   });
 
   test('rejects long filters', () => {
@@ -133,7 +149,9 @@ describe('SCIM filter to SQL', () => {
   test('values are bound, never inlined', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 40 }), (value) => {
-        const { sql, params } = filterToSql(parseFilter(`owner eq ${JSON.stringify(value)} or clientId co ${JSON.stringify(value)}`));
+        const { sql, params } = filterToSql(
+          parseFilter(`owner eq ${JSON.stringify(value)} or clientId co ${JSON.stringify(value)}`),
+        );
         assert.equal(sql, '(owner = ? OR client_id GLOB ?)');
         assert.equal(params[0], value);
       }),
@@ -144,7 +162,10 @@ describe('SCIM filter to SQL', () => {
     assert.equal(filterToSql(parseFilter('userName eq "a"')).sql, 'owner = ?');
     assert.equal(filterToSql(parseFilter('client_id eq "a"')).sql, 'client_id = ?');
     assert.equal(filterToSql(parseFilter('externalId eq "a"')).sql, 'id = ?');
-    assert.equal(filterToSql(parseFilter('REDIRECT_URI pr')).sql, "(redirect_uri IS NOT NULL AND redirect_uri <> '')");
+    assert.equal(
+      filterToSql(parseFilter('REDIRECT_URI pr')).sql,
+      "(redirect_uri IS NOT NULL AND redirect_uri <> '')",
+    );
   });
 
   test('glob wildcards in values are escaped', () => {
@@ -165,12 +186,21 @@ describe('SCIM filter to SQL', () => {
   });
 
   test('dates become epoch seconds', () => {
-    assert.deepEqual(filterToSql(parseFilter('expires gt "2026-01-01T00:00:00Z"')).params, [1767225600]);
-    assert.deepEqual(filterToSql(parseFilter('created le "2026-01-01T01:00:00+01:00"')).params, [1767225600]);
+    assert.deepEqual(
+      filterToSql(parseFilter('expires gt "2026-01-01T00:00:00Z"')).params,
+      [1767225600],
+    );
+    assert.deepEqual(
+      filterToSql(parseFilter('created le "2026-01-01T01:00:00+01:00"')).params,
+      [1767225600],
+    );
   });
 
   test('not wraps its operand', () => {
-    assert.deepEqual(filterToSql(parseFilter('not (status eq "issued")')), { sql: 'NOT (status = ?)', params: ['issued'] });
+    assert.deepEqual(filterToSql(parseFilter('not (status eq "issued")')), {
+      sql: 'NOT (status = ?)',
+      params: ['issued'],
+    });
   });
 
   test('statusOnly recognises a single status comparison', () => {

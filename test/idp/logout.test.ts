@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseForm } from '../helpers/test-browser.ts';
-import { introspect, scimList, scimToken, signIn, startTestIdp, tokenRequest, TestBrowser, type TestIdp } from './support.ts';
+import {
+  introspect,
+  scimList,
+  scimToken,
+  signIn,
+  startTestIdp,
+  tokenRequest,
+  TestBrowser,
+  type TestIdp,
+} from './support.ts';
 
 describe('RP-initiated logout', () => {
   let idp: TestIdp;
@@ -34,12 +43,18 @@ describe('RP-initiated logout', () => {
 
   test('logout submits itself under a strict CSP', async () => {
     const tokens = await signIn(idp);
-    const { page, html, form } = await logout(tokens.browser, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri });
+    const { page, html, form } = await logout(tokens.browser, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: postLogoutUri,
+    });
     const csp = page.headers.get('content-security-policy') ?? '';
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
 
     assert.ok(nonce, 'the CSP allows scripts by nonce only');
-    assert.ok(html.includes(`<script nonce="${nonce}">`), 'the submitting script carries the nonce');
+    assert.ok(
+      html.includes(`<script nonce="${nonce}">`),
+      'the submitting script carries the nonce',
+    );
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(form.fields.logout, 'yes');
     assert.equal(form.action.pathname, '/oauth/v2/oauth-session/logout/confirm');
@@ -61,34 +76,54 @@ describe('RP-initiated logout', () => {
 
   test('logout with client_id only works', async () => {
     const tokens = await signIn(idp);
-    const { confirm } = await logout(tokens.browser, { client_id: 'www', post_logout_redirect_uri: postLogoutUri });
+    const { confirm } = await logout(tokens.browser, {
+      client_id: 'www',
+      post_logout_redirect_uri: postLogoutUri,
+    });
     assert.equal(confirm.status, 303);
     assert.ok(confirm.headers.get('location')!.startsWith(postLogoutUri));
   });
 
   test('password is asked again after logout', async () => {
     const tokens = await signIn(idp);
-    await logout(tokens.browser, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri });
+    await logout(tokens.browser, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: postLogoutUri,
+    });
     const again = await signIn(idp, { browser: tokens.browser });
     assert.equal(again.askedForPassword, true);
   });
 
   test('logout leaves delegations and tokens alone', async () => {
     const tokens = await signIn(idp, { username: 'larseriksson', password: 'lars-demo-pass' });
-    await logout(tokens.browser, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: postLogoutUri });
+    await logout(tokens.browser, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: postLogoutUri,
+    });
 
-    const introspection = (await (await introspect(idp, tokens.access_token)).json()) as Record<string, unknown>;
+    const introspection = (await (await introspect(idp, tokens.access_token)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(introspection.active, true);
-    const refreshed = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const refreshed = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.equal(refreshed.status, 200);
-    const list = await scimList(idp, await scimToken(idp), { filter: `externalId eq "${tokens.delegation_id}"` });
+    const list = await scimList(idp, await scimToken(idp), {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
     assert.equal(list.Resources[0]!.status, 'issued');
   });
 
   test('unregistered post_logout_redirect_uri is rejected', async () => {
     const tokens = await signIn(idp);
     const url = new URL(`${idp.config.publicUrl}/oauth/v2/oauth-session/logout`);
-    url.search = new URLSearchParams({ id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://attacker.example/' }).toString();
+    url.search = new URLSearchParams({
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://attacker.example/',
+    }).toString();
     const response = await tokens.browser.fetch(url);
 
     assert.equal(response.status, 400);
@@ -108,7 +143,8 @@ describe('Curity authentication logout', () => {
   });
 
   function logoutUrl(redirectUri?: string): string {
-    const query = redirectUri === undefined ? '' : `?${new URLSearchParams({ redirect_uri: redirectUri })}`;
+    const query =
+      redirectUri === undefined ? '' : `?${new URLSearchParams({ redirect_uri: redirectUri })}`;
     return `${idp.config.publicUrl}/authentication/logout${query}`;
   }
 
@@ -127,9 +163,14 @@ describe('Curity authentication logout', () => {
     const tokens = await signIn(idp);
     await tokens.browser.fetch(logoutUrl(allowed));
 
-    const refreshed = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const refreshed = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.equal(refreshed.status, 200);
-    const list = await scimList(idp, await scimToken(idp), { filter: `externalId eq "${tokens.delegation_id}"` });
+    const list = await scimList(idp, await scimToken(idp), {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
     assert.equal(list.Resources[0]!.status, 'issued');
   });
 
@@ -141,7 +182,10 @@ describe('Curity authentication logout', () => {
   const rejected: Array<[string, (allowedOrigin: URL) => string | undefined]> = [
     ['missing redirect_uri', () => undefined],
     ['another host', () => 'http://attacker.example/'],
-    ['host with the allowed prefix', (origin) => `${origin.protocol}//${origin.host}.attacker.example/`],
+    [
+      'host with the allowed prefix',
+      (origin) => `${origin.protocol}//${origin.host}.attacker.example/`,
+    ],
     ['user information', (origin) => `${origin.protocol}//user:pass@${origin.host}/`],
     ['javascript URL', () => 'javascript:alert(1)'],
     ['relative URL', () => '/somewhere'],
@@ -159,7 +203,9 @@ describe('Curity authentication logout', () => {
   }
 
   test('repeated redirect_uri is rejected', async () => {
-    const response = await fetch(`${logoutUrl(allowed)}&redirect_uri=${encodeURIComponent(allowed)}`);
+    const response = await fetch(
+      `${logoutUrl(allowed)}&redirect_uri=${encodeURIComponent(allowed)}`,
+    );
     assert.equal(response.status, 400);
   });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { introspect, scim, scimList, scimToken, signIn, startTestIdp, tokenRequest, type TestIdp } from './support.ts';
+import {
+  introspect,
+  scim,
+  scimList,
+  scimToken,
+  signIn,
+  startTestIdp,
+  tokenRequest,
+  type TestIdp,
+} from './support.ts';
 
 describe('restart on the same data folder', () => {
   let idp: TestIdp;
@@ -16,18 +25,28 @@ describe('restart on the same data folder', () => {
     const tokens = await signIn(idp, { userAgentId: 'before-restart' });
     const revoked = await signIn(idp, { username: 'admin', password: 'admin-demo-pass' });
     const adminToken = await scimToken(idp);
-    const revokedList = await scimList(idp, adminToken, { filter: `externalId eq "${revoked.delegation_id}"` });
-    await scim(idp, `/Delegations/${revokedList.Resources[0]!.id}`, adminToken, { method: 'DELETE' });
+    const revokedList = await scimList(idp, adminToken, {
+      filter: `externalId eq "${revoked.delegation_id}"`,
+    });
+    await scim(idp, `/Delegations/${revokedList.Resources[0]!.id}`, adminToken, {
+      method: 'DELETE',
+    });
     const keysBefore = await (await fetch(`${idp.config.issuer}/jwks`)).json();
 
     await idp.stop();
     await idp.restart();
 
-    const introspection = (await (await introspect(idp, tokens.access_token)).json()) as Record<string, unknown>;
+    const introspection = (await (await introspect(idp, tokens.access_token)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(introspection.active, true);
     assert.equal(introspection.delegationId, tokens.delegation_id);
 
-    const refreshed = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const refreshed = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.equal(refreshed.status, 200);
 
     const list = await scimList(idp, adminToken, { filter: 'owner eq "janedoe"' });
@@ -35,9 +54,14 @@ describe('restart on the same data folder', () => {
     assert.equal(list.Resources[0]!.externalId, tokens.delegation_id);
     assert.deepEqual(list.Resources[0]!.customData, { user_agent_id: 'before-restart' });
 
-    const stillRevoked = await scimList(idp, adminToken, { filter: `externalId eq "${revoked.delegation_id}"` });
+    const stillRevoked = await scimList(idp, adminToken, {
+      filter: `externalId eq "${revoked.delegation_id}"`,
+    });
     assert.equal(stillRevoked.Resources[0]!.status, 'revoked');
-    const revokedRefresh = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: revoked.refresh_token! });
+    const revokedRefresh = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: revoked.refresh_token!,
+    });
     assert.equal(revokedRefresh.status, 400);
 
     assert.deepEqual(await (await fetch(`${idp.config.issuer}/jwks`)).json(), keysBefore);

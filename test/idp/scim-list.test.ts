@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { insertDelegations, scim, scimList, scimToken, startTestIdp, type FixtureDelegation, type TestIdp } from './support.ts';
+import {
+  insertDelegations,
+  scim,
+  scimList,
+  scimToken,
+  startTestIdp,
+  type FixtureDelegation,
+  type TestIdp,
+} from './support.ts';
 
 const HOUR = 3600;
 
@@ -14,7 +22,13 @@ const FIXTURES: FixtureDelegation[] = [
     redirectUri: 'https://a.example/cb',
     customData: { user_agent_id: 'ua-1' },
   },
-  { owner: 'alice', clientId: 'www2', createdOffset: -5 * HOUR, expiresOffset: 4 * HOUR, scope: 'openid' },
+  {
+    owner: 'alice',
+    clientId: 'www2',
+    createdOffset: -5 * HOUR,
+    expiresOffset: 4 * HOUR,
+    scope: 'openid',
+  },
   {
     owner: 'bob',
     clientId: 'www',
@@ -23,7 +37,13 @@ const FIXTURES: FixtureDelegation[] = [
     scope: 'openid profile email',
     revoked: true,
   },
-  { owner: 'o"brien\\x', clientId: 'www', createdOffset: -3 * HOUR, expiresOffset: 8 * HOUR, redirectUri: 'https://b.example/cb' },
+  {
+    owner: 'o"brien\\x',
+    clientId: 'www',
+    createdOffset: -3 * HOUR,
+    expiresOffset: 8 * HOUR,
+    redirectUri: 'https://b.example/cb',
+  },
   { owner: 'émilie 日本', clientId: 'www2', createdOffset: -2 * HOUR, expiresOffset: 7 * HOUR },
   { owner: 'star*user?[x]', clientId: 'www', createdOffset: -1 * HOUR, expiresOffset: 6 * HOUR },
 ];
@@ -79,7 +99,10 @@ describe('SCIM Delegations list', () => {
     assert.ok(Math.abs(resource.expires - (now + 5 * HOUR)) <= 2);
     assert.deepEqual(resource.customData, { user_agent_id: 'ua-1' });
     assert.equal(resource.meta.resourceType, 'Delegation');
-    assert.equal(resource.meta.location, `${idp.config.publicUrl}/um/admin/Delegations/${resource.id}`);
+    assert.equal(
+      resource.meta.location,
+      `${idp.config.publicUrl}/um/admin/Delegations/${resource.id}`,
+    );
     assert.ok(!Number.isNaN(Date.parse(resource.meta.created)));
     assert.ok(!Number.isNaN(Date.parse(resource.meta.lastModified)));
     assert.equal(resource.sub, undefined);
@@ -112,7 +135,7 @@ describe('SCIM Delegations list', () => {
     ['owner co "?"', [5]],
     ['owner co "[x]"', [5]],
     ['owner sw "star*"', [5]],
-    ['owner eq "x\' OR \'1\'=\'1"', []],
+    ["owner eq \"x' OR '1'='1\"", []],
     ['owner eq "x\\" or 1=1 --"', []],
     ['clientId eq "www2"', [1, 4]],
     ['client_id eq "www2"', [1, 4]],
@@ -157,7 +180,12 @@ describe('SCIM Delegations list', () => {
 
   test('attributes selects attributes', async () => {
     const list = await scimList(idp, token, { attributes: 'owner,clientId', count: '1' });
-    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), ['clientId', 'id', 'owner', 'schemas']);
+    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), [
+      'clientId',
+      'id',
+      'owner',
+      'schemas',
+    ]);
   });
 
   test('attributes are case insensitive and may be qualified', async () => {
@@ -165,11 +193,20 @@ describe('SCIM Delegations list', () => {
       attributes: ' EXTERNALID , urn:se:curity:scim:2.0:Delegation:expires, meta.location',
       count: '1',
     });
-    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), ['expires', 'externalId', 'id', 'meta', 'schemas']);
+    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), [
+      'expires',
+      'externalId',
+      'id',
+      'meta',
+      'schemas',
+    ]);
   });
 
   test('excludedAttributes leaves attributes out', async () => {
-    const list = await scimList(idp, token, { excludedAttributes: 'customData,meta,id,schemas', count: '1' });
+    const list = await scimList(idp, token, {
+      excludedAttributes: 'customData,meta,id,schemas',
+      count: '1',
+    });
     const keys = Object.keys(list.Resources[0]!);
 
     assert.ok(!keys.includes('customData'));
@@ -252,7 +289,11 @@ describe('SCIM Delegations list errors', () => {
     await idp.close();
   });
 
-  async function expectError(query: string, status: number, scimType: string | undefined): Promise<Record<string, unknown>> {
+  async function expectError(
+    query: string,
+    status: number,
+    scimType: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const response = await scim(idp, `/Delegations?${query}`, token);
     const body = (await response.json()) as Record<string, unknown>;
 
@@ -302,7 +343,11 @@ describe('SCIM Delegations list errors', () => {
   }
 
   test('invalidFilter detail names the problem', async () => {
-    const body = await expectError(new URLSearchParams({ filter: 'nickname eq "a"' }).toString(), 400, 'invalidFilter');
+    const body = await expectError(
+      new URLSearchParams({ filter: 'nickname eq "a"' }).toString(),
+      400,
+      'invalidFilter',
+    );
     assert.match(String(body.detail), /Unknown attribute "nickname"/);
   });
 

@@ -48,7 +48,11 @@ describe('SCIM Delegations by id', () => {
     const tokens = await signIn(idp);
     const scimId = await scimIdOf(tokens.delegation_id!);
     const response = await scim(idp, `/Delegations/${scimId}?attributes=externalId`, token);
-    assert.deepEqual(Object.keys((await response.json()) as object).sort(), ['externalId', 'id', 'schemas']);
+    assert.deepEqual(Object.keys((await response.json()) as object).sort(), [
+      'externalId',
+      'id',
+      'schemas',
+    ]);
   });
 
   test('SCIM id is stable and differs from the delegation id', async () => {
@@ -69,13 +73,21 @@ describe('SCIM Delegations by id', () => {
     assert.equal(deleted.status, 204);
     assert.equal(await deleted.text(), '');
 
-    const refreshed = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    const refreshed = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.equal(refreshed.status, 400);
     assert.equal(((await refreshed.json()) as Record<string, string>).error, 'invalid_grant');
 
     assert.deepEqual(await (await introspect(idp, tokens.access_token)).json(), { active: false });
-    assert.equal((await introspect(idp, tokens.access_token, { accept: 'application/jwt' })).status, 204);
-    assert.deepEqual(await (await introspect(idp, tokens.refresh_token!)).json(), { active: false });
+    assert.equal(
+      (await introspect(idp, tokens.access_token, { accept: 'application/jwt' })).status,
+      204,
+    );
+    assert.deepEqual(await (await introspect(idp, tokens.refresh_token!)).json(), {
+      active: false,
+    });
 
     const userinfo = await fetch(`${idp.config.publicUrl}/oauth/v2/oauth-userinfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
@@ -95,22 +107,31 @@ describe('SCIM Delegations by id', () => {
 
     const unfiltered = await scimList(idp, token, {});
     assert.ok(!unfiltered.Resources.some((resource) => resource.id === scimId));
-    const revoked = await scimList(idp, token, { filter: `externalId eq "${tokens.delegation_id}"` });
+    const revoked = await scimList(idp, token, {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
     assert.equal(revoked.Resources[0]!.status, 'revoked');
   });
 
   test('DELETE leaves other delegations alone', async () => {
     const first = await signIn(idp);
     const second = await signIn(idp, { browser: first.browser });
-    await scim(idp, `/Delegations/${await scimIdOf(first.delegation_id!)}`, token, { method: 'DELETE' });
+    await scim(idp, `/Delegations/${await scimIdOf(first.delegation_id!)}`, token, {
+      method: 'DELETE',
+    });
 
-    const refreshed = await tokenRequest(idp, 'www', { grant_type: 'refresh_token', refresh_token: second.refresh_token! });
+    const refreshed = await tokenRequest(idp, 'www', {
+      grant_type: 'refresh_token',
+      refresh_token: second.refresh_token!,
+    });
     assert.equal(refreshed.status, 200);
   });
 
   test('revoking keeps the single sign-on session', async () => {
     const tokens = await signIn(idp);
-    await scim(idp, `/Delegations/${await scimIdOf(tokens.delegation_id!)}`, token, { method: 'DELETE' });
+    await scim(idp, `/Delegations/${await scimIdOf(tokens.delegation_id!)}`, token, {
+      method: 'DELETE',
+    });
     const again = await signIn(idp, { browser: tokens.browser });
     assert.equal(again.askedForPassword, false);
   });
@@ -169,17 +190,29 @@ describe('SCIM Delegations by id', () => {
     });
   }
 
-  function rawGet(path: string, bearer: string): Promise<{ status: number; contentType: string; body: string }> {
+  function rawGet(
+    path: string,
+    bearer: string,
+  ): Promise<{ status: number; contentType: string; body: string }> {
     return new Promise((resolveResponse, reject) => {
       const url = new URL(idp.config.publicUrl);
       const request = httpRequest(
-        { host: url.hostname, port: url.port, path, headers: { authorization: `Bearer ${bearer}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          headers: { authorization: `Bearer ${bearer}` },
+        },
         (response) => {
           let body = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (body += chunk));
           response.on('end', () =>
-            resolveResponse({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body }),
+            resolveResponse({
+              status: response.statusCode ?? 0,
+              contentType: response.headers['content-type'] ?? '',
+              body,
+            }),
           );
         },
       );
@@ -190,7 +223,12 @@ describe('SCIM Delegations by id', () => {
 
   test('PUT on a delegation is not allowed', async () => {
     const tokens = await signIn(idp);
-    const response = await scim(idp, `/Delegations/${await scimIdOf(tokens.delegation_id!)}`, token, { method: 'PUT', body: '{}' });
+    const response = await scim(
+      idp,
+      `/Delegations/${await scimIdOf(tokens.delegation_id!)}`,
+      token,
+      { method: 'PUT', body: '{}' },
+    );
     assert.equal(response.status, 405);
     assert.equal(response.headers.get('allow'), 'GET, DELETE');
   });
@@ -246,7 +284,9 @@ describe('SCIM authentication', () => {
 
   test('unauthenticated requests reveal nothing', async () => {
     await expectUnauthorized(await scim(idp, '/Delegations/REVMOjE', undefined));
-    await expectUnauthorized(await scim(idp, '/Delegations/REVMOjE', undefined, { method: 'DELETE' }));
+    await expectUnauthorized(
+      await scim(idp, '/Delegations/REVMOjE', undefined, { method: 'DELETE' }),
+    );
   });
 });
 
@@ -295,7 +335,14 @@ describe('SCIM legacy shape', () => {
 
   test('the 2019 attribute list works', async () => {
     const list = await scimList(idp, token, { attributes: 'externalId,id,sub,exp,clientId' });
-    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), ['clientId', 'exp', 'externalId', 'id', 'schemas', 'sub']);
+    assert.deepEqual(Object.keys(list.Resources[0]!).sort(), [
+      'clientId',
+      'exp',
+      'externalId',
+      'id',
+      'schemas',
+      'sub',
+    ]);
   });
 
   test('GET by id uses sub and exp', async () => {

@@ -24,7 +24,11 @@ interface Row {
 function readRows(config: IdpConfig): Row[] {
   const db = openDatabase(config.dataDir);
   try {
-    return db.prepare('SELECT owner, client_id, status, created, expires, last_modified, redirect_uri, custom_data FROM delegations').all() as Row[];
+    return db
+      .prepare(
+        'SELECT owner, client_id, status, created, expires, last_modified, redirect_uri, custom_data FROM delegations',
+      )
+      .all() as Row[];
   } finally {
     db.close();
   }
@@ -49,26 +53,43 @@ describe('seedDelegations', () => {
     assert.equal(result.inserted, 3000);
     assert.ok(result.seconds >= 0);
     assert.equal(rows.length, 3000);
-    assert.ok(rows.every((row) => /^user\d{6}$/.test(row.owner)), 'owners are named userNNNNNN');
-    assert.ok(rows.every((row) => row.owner < 'user000100'), 'owners come from the 100 users');
+    assert.ok(
+      rows.every((row) => /^user\d{6}$/.test(row.owner)),
+      'owners are named userNNNNNN',
+    );
+    assert.ok(
+      rows.every((row) => row.owner < 'user000100'),
+      'owners come from the 100 users',
+    );
     assert.deepEqual([...new Set(rows.map((row) => row.client_id))].sort(), ['www', 'www2']);
     assert.ok(rows.every((row) => row.redirect_uri === config.clients[0]!.redirectUris[0]));
-    assert.ok(rows.every((row) => row.created <= now && row.expires > now), 'created in the past, expiring in the future');
+    assert.ok(
+      rows.every((row) => row.created <= now && row.expires > now),
+      'created in the past, expiring in the future',
+    );
     assert.ok(rows.every((row) => row.last_modified >= row.created));
 
     const revoked = rows.filter((row) => row.status === 'revoked').length;
-    assert.ok(revoked > 150 && revoked < 450, `${revoked} of 3000 revoked`);
+    assert.ok(revoked > 150, `${revoked} of 3000 revoked`);
+    assert.ok(revoked < 450, `${revoked} of 3000 revoked`);
     const withDevice = rows.filter((row) => JSON.parse(row.custom_data).user_agent_id).length;
     assert.ok(withDevice > 2700, `${withDevice} of 3000 carry user_agent_id`);
 
     const perOwner = new Map<string, number>();
     for (const row of rows) perOwner.set(row.owner, (perOwner.get(row.owner) ?? 0) + 1);
     const counts = [...perOwner.values()].sort((a, b) => b - a);
-    assert.ok(counts[0]! > 3 * counts[counts.length - 1]!, 'some users own many more delegations than others');
+    assert.ok(
+      counts[0]! > 3 * counts[counts.length - 1]!,
+      'some users own many more delegations than others',
+    );
   });
 
   test('adds delegations for one named user', async () => {
-    const result = await seedDelegations(config, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 20 } });
+    const result = await seedDelegations(config, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'janedoe', count: 20 },
+    });
     assert.equal(result.inserted, 20);
     assert.equal(readRows(config).filter((row) => row.owner === 'janedoe').length, 20);
   });
@@ -78,7 +99,9 @@ describe('seedDelegations', () => {
     const db = openDatabase(config.dataDir);
     try {
       const indexes = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delegations' AND name LIKE 'delegations_%'")
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delegations' AND name LIKE 'delegations_%'",
+        )
         .all()
         .map((row) => (row as { name: string }).name)
         .sort();
@@ -89,7 +112,9 @@ describe('seedDelegations', () => {
         'delegations_status_expires',
         'delegations_status_owner_created',
       ]);
-      const totals = db.prepare('SELECT sum(total) AS total FROM delegation_counts').get() as { total: number };
+      const totals = db.prepare('SELECT sum(total) AS total FROM delegation_counts').get() as {
+        total: number;
+      };
       assert.equal(totals.total, 63_020);
     } finally {
       db.close();
@@ -98,9 +123,17 @@ describe('seedDelegations', () => {
 
   const invalid: Array<[string, Parameters<typeof seedDelegations>[1], RegExp]> = [
     ['negative users', { users: -1, delegations: 0 }, /users must be a whole number/],
-    ['fractional delegations', { users: 1, delegations: 1.5 }, /delegations must be a whole number/],
+    [
+      'fractional delegations',
+      { users: 1, delegations: 1.5 },
+      /delegations must be a whole number/,
+    ],
     ['delegations without users', { users: 0, delegations: 5 }, /users must be at least 1/],
-    ['empty owner', { users: 0, delegations: 0, owner: { username: ' ', count: 1 } }, /owner username is empty/],
+    [
+      'empty owner',
+      { users: 0, delegations: 0, owner: { username: ' ', count: 1 } },
+      /owner username is empty/,
+    ],
     ['unknown-free client list', { users: 1, delegations: 1, clients: [] }, /No client to seed/],
   ];
   for (const [name, options, message] of invalid) {
@@ -114,7 +147,11 @@ describe('seeded delegations over SCIM', () => {
   let idp: TestIdp;
   before(async () => {
     idp = await startTestIdp();
-    await seedDelegations(idp.config, { users: 50, delegations: 1500, owner: { username: 'janedoe', count: 20 } });
+    await seedDelegations(idp.config, {
+      users: 50,
+      delegations: 1500,
+      owner: { username: 'janedoe', count: 20 },
+    });
   });
   after(async () => {
     await idp.close();
@@ -141,7 +178,8 @@ describe('idp seed command', () => {
   const saved: Record<string, string | undefined> = {};
   before(() => {
     folder = mkdtempSync(join(tmpdir(), 'idp-seed-cli-'));
-    for (const name of ['ST_IDP__DATA_DIR', 'ST_TRACKER__DATA_DIR', 'SESSION_TRACKER_CONFIG']) saved[name] = process.env[name];
+    for (const name of ['ST_IDP__DATA_DIR', 'ST_TRACKER__DATA_DIR', 'SESSION_TRACKER_CONFIG'])
+      saved[name] = process.env[name];
     process.env.ST_IDP__DATA_DIR = join(folder, 'idp');
     process.env.ST_TRACKER__DATA_DIR = join(folder, 'tracker');
     delete process.env.SESSION_TRACKER_CONFIG;
@@ -155,7 +193,17 @@ describe('idp seed command', () => {
   });
 
   test('seeds users and a named user', async () => {
-    const code = await idpCommand(['seed', '--users', '5', '--delegations', '40', '--user', 'janedoe', '--count', '3']);
+    const code = await idpCommand([
+      'seed',
+      '--users',
+      '5',
+      '--delegations',
+      '40',
+      '--user',
+      'janedoe',
+      '--count',
+      '3',
+    ]);
     assert.equal(code, 0);
     const config = loadConfig({ env: process.env }).idp;
     const rows = readRows(config);

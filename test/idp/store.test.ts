@@ -10,10 +10,22 @@ import { openDatabase, type SqliteDatabase } from '../../src/idp/store/database.
 import { DelegationStore, nowSeconds } from '../../src/idp/store/delegations.ts';
 import { decodeScimId, encodeScimId } from '../../src/idp/store/scim-id.ts';
 
-function saveDelegation(store: DelegationStore, owner: string, createdOffset: number, expiresOffset: number, clientId = 'www') {
+function saveDelegation(
+  store: DelegationStore,
+  owner: string,
+  createdOffset: number,
+  expiresOffset: number,
+  clientId = 'www',
+) {
   const id = randomUUID();
   const now = nowSeconds();
-  store.saveGrant({ jti: id, accountId: owner, clientId, iat: now + createdOffset, exp: now + expiresOffset });
+  store.saveGrant({
+    jti: id,
+    accountId: owner,
+    clientId,
+    iat: now + createdOffset,
+    exp: now + expiresOffset,
+  });
   return id;
 }
 
@@ -26,7 +38,8 @@ describe('delegation store', () => {
     folder = mkdtempSync(join(tmpdir(), 'idp-store-'));
     db = openDatabase(folder);
     store = new DelegationStore(db);
-    for (let n = 0; n < 200; n += 1) saveDelegation(store, `user${n % 20}`, -n, 3600 + n, n % 2 ? 'www' : 'www2');
+    for (let n = 0; n < 200; n += 1)
+      saveDelegation(store, `user${n % 20}`, -n, 3600 + n, n % 2 ? 'www' : 'www2');
   });
   after(() => {
     db.close();
@@ -44,27 +57,46 @@ describe('delegation store', () => {
   test('one owner listing searches an owner index', () => {
     const steps = plan('filter=owner eq "user3" and status eq "issued"&count=50');
     assert.equal(steps.length, 1, steps.join('\n'));
-    assert.match(steps[0]!, /^SEARCH delegations USING INDEX delegations_(owner_status|status_owner)_created \(/);
+    assert.match(
+      steps[0]!,
+      /^SEARCH delegations USING INDEX delegations_(owner_status|status_owner)_created \(/,
+    );
     assert.match(steps[0]!, /owner=\?/);
   });
 
-  const adminSorts = ['', 'sortBy=created&sortOrder=descending', 'sortBy=expires', 'sortBy=clientId', 'sortBy=owner&sortOrder=descending'];
+  const adminSorts = [
+    '',
+    'sortBy=created&sortOrder=descending',
+    'sortBy=expires',
+    'sortBy=clientId',
+    'sortBy=owner&sortOrder=descending',
+  ];
   for (const query of adminSorts) {
     test(`admin list ${query || 'default order'} needs no scan or sort`, () => {
       const steps = plan(`${query}&count=50&startIndex=101`);
       assert.equal(steps.length, 1, steps.join('\n'));
-      assert.match(steps[0]!, /^SEARCH delegations USING INDEX delegations_status_\w+ \(status=\?\)$/);
+      assert.match(
+        steps[0]!,
+        /^SEARCH delegations USING INDEX delegations_status_\w+ \(status=\?\)$/,
+      );
     });
   }
 
   test('status-only counts read the running totals', () => {
-    const issuedBefore = store.count({ where: 'status = ?', params: ['issued'], countByStatus: 'issued' });
+    const issuedBefore = store.count({
+      where: 'status = ?',
+      params: ['issued'],
+      countByStatus: 'issued',
+    });
     const counted = store.count({ where: 'status = ?', params: ['issued'] });
     assert.equal(issuedBefore, counted);
 
     const id = saveDelegation(store, 'counted', 0, 60);
     assert.equal(store.revoke(id), true);
-    assert.equal(store.count({ where: 'status = ?', params: ['issued'], countByStatus: 'issued' }), issuedBefore);
+    assert.equal(
+      store.count({ where: 'status = ?', params: ['issued'], countByStatus: 'issued' }),
+      issuedBefore,
+    );
     assert.equal(
       store.count({ where: 'status = ?', params: ['revoked'], countByStatus: 'revoked' }),
       store.count({ where: 'status = ?', params: ['revoked'] }),
@@ -91,8 +123,12 @@ describe('delegation store', () => {
     const revokedExpired = saveDelegation(store, 'sweep', -100, -5);
     store.revoke(revokedExpired);
     const live = saveDelegation(store, 'sweep', -100, 600);
-    db.prepare(`INSERT INTO oidc_models (model, id, payload, expires_at) VALUES ('Session', 'old', '{}', ?)`).run(nowSeconds() - 1);
-    db.prepare(`INSERT INTO oidc_models (model, id, payload, expires_at) VALUES ('Session', 'new', '{}', ?)`).run(nowSeconds() + 600);
+    db.prepare(
+      `INSERT INTO oidc_models (model, id, payload, expires_at) VALUES ('Session', 'old', '{}', ?)`,
+    ).run(nowSeconds() - 1);
+    db.prepare(
+      `INSERT INTO oidc_models (model, id, payload, expires_at) VALUES ('Session', 'new', '{}', ?)`,
+    ).run(nowSeconds() + 600);
 
     const removed = store.sweep();
 
@@ -100,9 +136,16 @@ describe('delegation store', () => {
     assert.equal(removed.models, 1);
     assert.equal(store.findIssuedById(expired), undefined);
     assert.ok(store.findIssuedById(live));
-    const totals = db.prepare('SELECT status, total FROM delegation_counts').all() as Array<{ status: string; total: number }>;
+    const totals = db.prepare('SELECT status, total FROM delegation_counts').all() as Array<{
+      status: string;
+      total: number;
+    }>;
     for (const { status, total } of totals) {
-      assert.equal(total, store.count({ where: 'status = ?', params: [status] }), `${status} total after the sweep`);
+      assert.equal(
+        total,
+        store.count({ where: 'status = ?', params: [status] }),
+        `${status} total after the sweep`,
+      );
     }
   });
 
@@ -136,7 +179,18 @@ describe('SCIM ids', () => {
     assert.equal(Buffer.from(encodeScimId(42), 'base64url').toString(), 'DEL:42');
   });
 
-  const foreign = ['', 'REVMOjA', 'REVMOjAx', 'REVMOi0x', 'REVMOjE=', 'VVNFUjox', 'REVMOjEgMQ', 'a/b', '日本', 'REVMOjE.'];
+  const foreign = [
+    '',
+    'REVMOjA',
+    'REVMOjAx',
+    'REVMOi0x',
+    'REVMOjE=',
+    'VVNFUjox',
+    'REVMOjEgMQ',
+    'a/b',
+    '日本',
+    'REVMOjE.',
+  ];
   for (const id of foreign) {
     test(`rejects ${JSON.stringify(id)}`, () => {
       assert.equal(decodeScimId(id), undefined);
@@ -146,7 +200,10 @@ describe('SCIM ids', () => {
   test('rejects non-canonical spellings', () => {
     const canonical = encodeScimId(1);
     const variant = `${canonical.slice(0, -1)}F`;
-    assert.equal(Buffer.from(variant, 'base64url').toString(), Buffer.from(canonical, 'base64url').toString());
+    assert.equal(
+      Buffer.from(variant, 'base64url').toString(),
+      Buffer.from(canonical, 'base64url').toString(),
+    );
     assert.equal(decodeScimId(variant), undefined);
   });
 });

@@ -29,7 +29,10 @@ export async function startTestIdp(idpOverrides: Record<string, unknown> = {}): 
   const dataDir = mkdtempSync(join(tmpdir(), 'idp-test-'));
   const config = loadConfig({
     env: {},
-    overrides: { idp: { port: await freePort(), dataDir, ...idpOverrides }, tracker: { port: await freePort() } },
+    overrides: {
+      idp: { port: await freePort(), dataDir, ...idpOverrides },
+      tracker: { port: await freePort() },
+    },
   }).idp;
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -85,13 +88,19 @@ export interface AuthorizationResult {
 
 /**
  * Runs the front-channel part of the code flow as a browser: the authorization request, the
- * sign-in page when it appears (answered with `credentials`), and the redirects up to the
+ * sign-in page when it appears (filled in with the given credentials), and the redirects up to the
  * client's redirect URI, whose code it returns.
  */
 export async function authorize(
   idp: TestIdp,
   browser: TestBrowser,
-  options: { clientId: string; username: string; password: string; scope?: string; prompt?: string },
+  options: {
+    clientId: string;
+    username: string;
+    password: string;
+    scope?: string;
+    prompt?: string;
+  },
 ): Promise<AuthorizationResult> {
   const client = clientOf(idp.config, options.clientId);
   const redirectUri = client.redirectUris[0]!;
@@ -118,7 +127,8 @@ export async function authorize(
     if (current.href.startsWith(redirectUri)) {
       const code = current.searchParams.get('code');
       if (!code) throw new Error(`The authorization ended with ${current.search}.`);
-      if (current.searchParams.get('state') !== state) throw new Error('The state came back changed.');
+      if (current.searchParams.get('state') !== state)
+        throw new Error('The state came back changed.');
       return { code, state, verifier, redirectUri, askedForPassword };
     }
     if (isRedirect(response.status)) {
@@ -129,16 +139,26 @@ export async function authorize(
     }
     const form = parseForm(await response.text(), current);
     if (!form || !('password' in form.fields)) {
-      throw new Error(`The authorization stopped at ${current.pathname} with status ${response.status}.`);
+      throw new Error(
+        `The authorization stopped at ${current.pathname} with status ${response.status}.`,
+      );
     }
     askedForPassword = true;
-    response = await submitLogin(browser, form.action, { ...form.fields, username: options.username, password: options.password });
+    response = await submitLogin(browser, form.action, {
+      ...form.fields,
+      username: options.username,
+      password: options.password,
+    });
     current = form.action;
   }
   throw new Error('The authorization did not reach the redirect URI.');
 }
 
-export async function submitLogin(browser: TestBrowser, action: URL, fields: Record<string, string>): Promise<Response> {
+export async function submitLogin(
+  browser: TestBrowser,
+  action: URL,
+  fields: Record<string, string>,
+): Promise<Response> {
   return browser.fetch(action, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: action.origin },
@@ -147,10 +167,17 @@ export async function submitLogin(browser: TestBrowser, action: URL, fields: Rec
 }
 
 /** POSTs a form to the token endpoint with the client's Basic credentials. */
-export async function tokenRequest(idp: TestIdp, clientId: string, form: Record<string, string>): Promise<Response> {
+export async function tokenRequest(
+  idp: TestIdp,
+  clientId: string,
+  form: Record<string, string>,
+): Promise<Response> {
   return fetch(`${idp.config.publicUrl}/oauth/v2/oauth-token`, {
     method: 'POST',
-    headers: { authorization: basicAuth(idp.config, clientId), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: basicAuth(idp.config, clientId),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams(form).toString(),
   });
 }
@@ -180,14 +207,21 @@ export async function exchangeCode(
     code_verifier: result.verifier,
     ...extra,
   });
-  if (response.status !== 200) throw new Error(`The code exchange returned ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`The code exchange returned ${response.status}: ${await response.text()}`);
   return (await response.json()) as TokenResponse;
 }
 
 /** Signs in and exchanges the code: a whole code flow in a new browser unless one is given. */
 export async function signIn(
   idp: TestIdp,
-  options: { clientId?: string; username?: string; password?: string; browser?: TestBrowser; userAgentId?: string } = {},
+  options: {
+    clientId?: string;
+    username?: string;
+    password?: string;
+    browser?: TestBrowser;
+    userAgentId?: string;
+  } = {},
 ): Promise<TokenResponse & { browser: TestBrowser; askedForPassword: boolean }> {
   const browser = options.browser ?? new TestBrowser(idp.config.publicUrl);
   const clientId = options.clientId ?? 'www';
@@ -196,7 +230,12 @@ export async function signIn(
     username: options.username ?? 'janedoe',
     password: options.password ?? 'jane-demo-pass',
   });
-  const tokens = await exchangeCode(idp, clientId, result, options.userAgentId ? { user_agent_id: options.userAgentId } : {});
+  const tokens = await exchangeCode(
+    idp,
+    clientId,
+    result,
+    options.userAgentId ? { user_agent_id: options.userAgentId } : {},
+  );
   return { ...tokens, browser, askedForPassword: result.askedForPassword };
 }
 
@@ -217,14 +256,28 @@ export async function introspect(
 }
 
 /** Gets a client-credentials token of the SCIM client with the required scopes. */
-export async function scimToken(idp: TestIdp, scope = idp.config.scimRequiredScopes.join(' ')): Promise<string> {
-  const response = await tokenRequest(idp, 'tracker', { grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
-  if (response.status !== 200) throw new Error(`The client credentials grant returned ${response.status}: ${await response.text()}`);
+export async function scimToken(
+  idp: TestIdp,
+  scope = idp.config.scimRequiredScopes.join(' '),
+): Promise<string> {
+  const response = await tokenRequest(idp, 'tracker', {
+    grant_type: 'client_credentials',
+    ...(scope ? { scope } : {}),
+  });
+  if (response.status !== 200)
+    throw new Error(
+      `The client credentials grant returned ${response.status}: ${await response.text()}`,
+    );
   return ((await response.json()) as TokenResponse).access_token;
 }
 
 /** Calls the SCIM endpoint: `path` is relative to the SCIM base URL, e.g. `/Delegations?count=5`. */
-export async function scim(idp: TestIdp, path: string, token: string | undefined, init: RequestInit = {}): Promise<Response> {
+export async function scim(
+  idp: TestIdp,
+  path: string,
+  token: string | undefined,
+  init: RequestInit = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/scim+json');
   if (token) headers.set('authorization', `Bearer ${token}`);
@@ -232,9 +285,14 @@ export async function scim(idp: TestIdp, path: string, token: string | undefined
 }
 
 /** Lists delegations with a filter and returns the parsed list response; fails on any status but 200. */
-export async function scimList(idp: TestIdp, token: string, query: Record<string, string>): Promise<ScimListResponse> {
+export async function scimList(
+  idp: TestIdp,
+  token: string,
+  query: Record<string, string>,
+): Promise<ScimListResponse> {
   const response = await scim(idp, `/Delegations?${new URLSearchParams(query).toString()}`, token);
-  if (response.status !== 200) throw new Error(`SCIM list returned ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`SCIM list returned ${response.status}: ${await response.text()}`);
   return (await response.json()) as ScimListResponse;
 }
 

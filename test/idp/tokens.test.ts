@@ -1,17 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { basicAuth, introspect, scimList, scimToken, signIn, startTestIdp, tokenRequest, type TestIdp } from './support.ts';
+import {
+  basicAuth,
+  introspect,
+  scimList,
+  scimToken,
+  signIn,
+  startTestIdp,
+  tokenRequest,
+  type TestIdp,
+} from './support.ts';
 
 async function refresh(idp: TestIdp, refreshToken: string, clientId = 'www') {
-  const response = await tokenRequest(idp, clientId, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  const response = await tokenRequest(idp, clientId, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
 async function revoke(idp: TestIdp, token: string, hint?: string, clientId = 'www') {
   return fetch(`${idp.config.publicUrl}/oauth/v2/oauth-revoke`, {
     method: 'POST',
-    headers: { authorization: basicAuth(idp.config, clientId), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: basicAuth(idp.config, clientId),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ token, ...(hint ? { token_type_hint: hint } : {}) }).toString(),
   });
 }
@@ -121,7 +136,10 @@ describe('introspection', () => {
 
   test('refresh token introspects with delegationId', async () => {
     const tokens = await signIn(idp);
-    const body = (await (await introspect(idp, tokens.refresh_token!)).json()) as Record<string, unknown>;
+    const body = (await (await introspect(idp, tokens.refresh_token!)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(body.active, true);
     assert.equal(body.delegationId, tokens.delegation_id);
   });
@@ -134,7 +152,8 @@ describe('introspection', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/jwt/);
     const maxAge = Number(/^max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '')?.[1]);
-    assert.ok(maxAge > 0 && maxAge <= idp.config.accessTokenTtlSeconds, `max-age ${maxAge}`);
+    assert.ok(maxAge > 0, `max-age ${maxAge}`);
+    assert.ok(maxAge <= idp.config.accessTokenTtlSeconds, `max-age ${maxAge}`);
 
     const jwks = createRemoteJWKSet(new URL(`${idp.config.issuer}/jwks`));
     const { payload } = await jwtVerify(jwt, jwks, { issuer: idp.config.issuer });
@@ -178,7 +197,10 @@ describe('introspection', () => {
   });
 
   test('client-credentials token introspects with sub', async () => {
-    const body = (await (await introspect(idp, await scimToken(idp))).json()) as Record<string, unknown>;
+    const body = (await (await introspect(idp, await scimToken(idp))).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(body.active, true);
     assert.equal(body.sub, 'tracker');
     assert.equal(body.delegationId, undefined);
@@ -202,7 +224,9 @@ describe('revocation', () => {
     assert.equal(await response.text(), '');
     assert.deepEqual(await (await introspect(idp, tokens.access_token)).json(), { active: false });
     assert.equal((await refresh(idp, tokens.refresh_token!)).status, 200);
-    const list = await scimList(idp, await scimToken(idp), { filter: `externalId eq "${tokens.delegation_id}"` });
+    const list = await scimList(idp, await scimToken(idp), {
+      filter: `externalId eq "${tokens.delegation_id}"`,
+    });
     assert.equal(list.Resources[0]!.status, 'issued');
   });
 
@@ -212,7 +236,10 @@ describe('revocation', () => {
 
     assert.equal(response.status, 200);
     assert.equal((await refresh(idp, tokens.refresh_token!)).status, 400);
-    const body = (await (await introspect(idp, tokens.access_token)).json()) as Record<string, unknown>;
+    const body = (await (await introspect(idp, tokens.access_token)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(body.active, true);
   });
 
@@ -227,6 +254,10 @@ describe('revocation', () => {
     const response = await revoke(idp, tokens.access_token, undefined, 'www');
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as Record<string, unknown>).error, 'unauthorized_client');
-    assert.equal(((await (await introspect(idp, tokens.access_token)).json()) as Record<string, unknown>).active, true);
+    assert.equal(
+      ((await (await introspect(idp, tokens.access_token)).json()) as Record<string, unknown>)
+        .active,
+      true,
+    );
   });
 });

@@ -27,7 +27,7 @@ type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /**
  * Serves `GET` and `POST ${INTERACTION_PATH}/<uid>`: the sign-in page and its form. When
- * oidc-provider asks for consent instead, consent is granted at once without a page, because
+ * oidc-provider requests consent instead, consent is granted at once without a page, because
  * every client of the embedded server is a first-party demo client.
  */
 export async function handleInteraction(
@@ -44,7 +44,13 @@ export async function handleInteraction(
     return;
   }
   if (details.prompt.name !== 'login') {
-    sendMessage(res, deps, 400, 'Sign-in failed', `The server asked for "${details.prompt.name}", which this page does not handle.`);
+    sendMessage(
+      res,
+      deps,
+      400,
+      'Sign-in failed',
+      `The server asked for "${details.prompt.name}", which this page does not handle.`,
+    );
     return;
   }
 
@@ -102,7 +108,13 @@ async function submitLogin(
   }
 
   if (!csrfTokenMatches(singleValue(form, 'csrf'), details.uid, deps.csrfKey)) {
-    sendMessage(res, deps, 403, 'Sign-in rejected', 'The form has expired. Go back to the application and sign in again.');
+    sendMessage(
+      res,
+      deps,
+      403,
+      'Sign-in rejected',
+      'The form has expired. Go back to the application and sign in again.',
+    );
     return;
   }
 
@@ -138,10 +150,19 @@ async function grantConsent(
   deps: InteractionDependencies,
 ): Promise<void> {
   const { provider } = deps;
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+  };
   const accountId = details.session?.accountId;
   if (!accountId) {
-    sendMessage(res, deps, 400, 'Sign-in failed', 'The sign-in session ended. Go back to the application and sign in again.');
+    sendMessage(
+      res,
+      deps,
+      400,
+      'Sign-in failed',
+      'The sign-in session ended. Go back to the application and sign in again.',
+    );
     return;
   }
 
@@ -152,7 +173,12 @@ async function grantConsent(
   const grantId = await grant.save();
   deps.delegations.setRedirectUri(grantId, String(details.params.redirect_uri));
 
-  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
 }
 
 async function sendLoginPage(
@@ -178,11 +204,17 @@ async function sendLoginPage(
   });
 }
 
-function sendMessage(res: ServerResponse, deps: InteractionDependencies, status: number, title: string, text: string): void {
+function sendMessage(
+  res: ServerResponse,
+  deps: InteractionDependencies,
+  status: number,
+  title: string,
+  text: string,
+): void {
   sendPage(res, { status, title, body: messageBody(title, text), formOrigins: deps.formOrigins });
 }
 
-/** The form's CSRF token: bound to one interaction, so it cannot be replayed on another. */
+/** Computes the form's CSRF token. It is bound to one interaction, so it cannot be replayed on another. */
 function csrfTokenFor(uid: string, key: string): string {
   return createHmac('sha256', key).update(`sign-in:${uid}`).digest('base64url');
 }

@@ -33,7 +33,12 @@ export async function handleAuthenticationLogout(
       redirectUri === undefined
         ? 'The logout request needs exactly one redirect_uri parameter.'
         : 'The redirect_uri is not on the logout allowlist (idp.logoutRedirectAllowlist).';
-    sendPage(res, { status: 400, title: 'Logout failed', body: messageBody('Logout failed', text), formOrigins: deps.formOrigins });
+    sendPage(res, {
+      status: 400,
+      title: 'Logout failed',
+      body: messageBody('Logout failed', text),
+      formOrigins: deps.formOrigins,
+    });
     return;
   }
 
@@ -49,10 +54,15 @@ async function endSingleSignOnSession(
 ): Promise<void> {
   const ctx = provider.createContext(req, res);
   const session = await provider.Session.get(ctx);
-  if (session.accountId) logger.info({ username: session.accountId }, 'single sign-on session ended by logout');
+  if (session.accountId)
+    logger.info({ username: session.accountId }, 'single sign-on session ended by logout');
   // A session without a stored copy has nothing to delete; destroying it is still harmless.
   await session.destroy();
-  ctx.cookies.set(provider.cookieName('session'), null, { httpOnly: true, sameSite: 'lax', signed: true });
+  ctx.cookies.set(provider.cookieName('session'), null, {
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+  });
 }
 
 /**
@@ -66,6 +76,10 @@ export function isAllowed(candidate: string, allowlist: readonly string[]): bool
 
   return allowlist.some((entry) => {
     const allowed = URL.parse(entry);
-    return allowed !== null && target.origin === allowed.origin && target.pathname.startsWith(allowed.pathname);
+    return (
+      allowed !== null &&
+      target.origin === allowed.origin &&
+      target.pathname.startsWith(allowed.pathname)
+    );
   });
 }

@@ -1,4 +1,9 @@
-import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { IdpConfig } from '../../config/idp.ts';
 import type { AccountDirectory } from '../accounts.ts';
 import { errorPage, logoutPage, postLogoutPage } from '../pages.ts';
@@ -139,16 +144,25 @@ function withinGrant(ctx: KoaContextWithOIDC | undefined, ttlSeconds: number): n
 }
 
 /** RFC 7009 §2.1: a client may revoke only tokens issued to it. */
-async function mayRevoke(_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId?: string }) {
+async function mayRevoke(
+  _ctx: KoaContextWithOIDC,
+  client: { clientId: string },
+  token: { clientId?: string },
+) {
   if (token.clientId !== client.clientId) {
     throw new errors.UnauthorizedClient('the token was issued to another client');
   }
   return true;
 }
 
-/** The `introspection` client may introspect every token; other clients only their own. */
+/** Returns the policy that lets the `introspection` client introspect every token and other clients only their own. */
 function mayIntrospect(config: IdpConfig) {
-  const introspectors = new Set(config.clients.filter((client) => client.kind === 'introspection').map((c) => c.id));
-  return async (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId?: string }) =>
-    introspectors.has(client.clientId) || token.clientId === client.clientId;
+  const introspectors = new Set(
+    config.clients.filter((client) => client.kind === 'introspection').map((c) => c.id),
+  );
+  return async (
+    _ctx: KoaContextWithOIDC,
+    client: { clientId: string },
+    token: { clientId?: string },
+  ) => introspectors.has(client.clientId) || token.clientId === client.clientId;
 }

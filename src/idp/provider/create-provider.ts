@@ -26,7 +26,9 @@ export interface ProviderDependencies {
 /** Creates the oidc-provider instance with the Curity behaviour added around its endpoints. */
 export function createProvider(deps: ProviderDependencies): Provider {
   const { config, logger } = deps;
-  const adapter = createAdapterFactory(deps.db, deps.delegations, () => allowsGrantCascade(Provider.ctx));
+  const adapter = createAdapterFactory(deps.db, deps.delegations, () =>
+    allowsGrantCascade(Provider.ctx),
+  );
   const provider = new Provider(
     config.issuer,
     buildConfiguration({
@@ -74,7 +76,10 @@ function logProviderErrors(provider: Provider, logger: Logger): void {
   ] as const;
   for (const event of clientErrors) {
     provider.on(event as 'grant.error', (_ctx, error) => {
-      logger.debug({ event, error: error.error, description: error.error_description }, 'OAuth error returned');
+      logger.debug(
+        { event, error: error.error, description: error.error_description },
+        'OAuth error returned',
+      );
     });
   }
 }

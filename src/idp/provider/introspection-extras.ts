@@ -3,10 +3,12 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { IntrospectedToken, PhantomTokenSigner } from './phantom-token.ts';
 
 /**
- * Koa middleware around oidc-provider's introspection endpoint. It adds Curity's
- * `delegationId` to active JSON responses (and `sub`, the client id, for client-credentials
- * tokens), and implements Curity's phantom-token mode: with `Accept: application/jwt` an active
- * token gets 200 with a signed JWT and `Cache-Control: max-age`, an inactive one 204 with no body.
+ * Koa middleware around oidc-provider's introspection endpoint. It adds Curity's `delegationId`
+ * to active JSON responses, and `sub` (the client id) for client-credentials tokens.
+ *
+ * It also implements Curity's phantom-token mode. With `Accept: application/jwt`, an active token
+ * gets 200 with a signed JWT and `Cache-Control: max-age`, and an inactive one gets 204 with no
+ * body.
  */
 export function introspectionExtras(signer: PhantomTokenSigner): Middleware {
   return async (koaCtx, next) => {
@@ -42,8 +44,7 @@ export function introspectionExtras(signer: PhantomTokenSigner): Middleware {
 function introspectedToken(ctx: KoaContextWithOIDC): IntrospectedToken | undefined {
   const { entities } = ctx.oidc;
   return (entities.AccessToken ?? entities.ClientCredentials ?? entities.RefreshToken) as
-    | IntrospectedToken
-    | undefined;
+    IntrospectedToken | undefined;
 }
 
 /** True when the Accept header lists `application/jwt` (Curity's phantom-token media type). */

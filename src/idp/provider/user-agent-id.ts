@@ -13,7 +13,11 @@ export function assertUserAgentId(value: unknown): asserts value is string | und
   if (typeof value !== 'string') {
     throw new errors.InvalidRequest('user_agent_id must be sent once');
   }
-  if (value.length === 0 || value.length > MAX_USER_AGENT_ID_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+  if (
+    value.length === 0 ||
+    value.length > MAX_USER_AGENT_ID_LENGTH ||
+    !/^[\x21-\x7e]+$/.test(value)
+  ) {
     throw new errors.InvalidRequest(
       `user_agent_id must be 1 to ${MAX_USER_AGENT_ID_LENGTH} printable ASCII characters without spaces`,
     );

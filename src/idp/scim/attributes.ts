@@ -52,8 +52,20 @@ export const CREATED: QueryAttribute = {
   nullable: false,
   orderBy: ['created', 'row_id'],
 };
-const EXTERNAL_ID: QueryAttribute = { name: 'externalId', column: 'id', type: 'string', nullable: false, orderBy: ['id'] };
-const SCOPE: QueryAttribute = { name: 'scope', column: 'scope', type: 'string', nullable: false, orderBy: ['scope', 'row_id'] };
+const EXTERNAL_ID: QueryAttribute = {
+  name: 'externalId',
+  column: 'id',
+  type: 'string',
+  nullable: false,
+  orderBy: ['id'],
+};
+const SCOPE: QueryAttribute = {
+  name: 'scope',
+  column: 'scope',
+  type: 'string',
+  nullable: false,
+  orderBy: ['scope', 'row_id'],
+};
 const REDIRECT_URI: QueryAttribute = {
   name: 'redirectUri',
   column: 'redirect_uri',

@@ -20,28 +20,41 @@ export async function authenticateScimRequest(
 ): Promise<string> {
   const header = req.headers.authorization;
   if (header === undefined) {
-    throw new ScimError(401, 'A bearer token is required: get one with the client credentials grant.', {
-      headers: { 'WWW-Authenticate': `Bearer realm="${SCIM_REALM}"` },
-    });
+    throw new ScimError(
+      401,
+      'A bearer token is required: get one with the client credentials grant.',
+      {
+        headers: { 'WWW-Authenticate': `Bearer realm="${SCIM_REALM}"` },
+      },
+    );
   }
 
   const value = BEARER.exec(header)?.[1];
   const token = value === undefined ? undefined : await provider.ClientCredentials.find(value);
-  const client = token?.isValid && token.clientId ? await provider.Client.find(token.clientId) : undefined;
+  const client =
+    token?.isValid && token.clientId ? await provider.Client.find(token.clientId) : undefined;
   if (!token || !client) {
-    throw new ScimError(401, 'The bearer token is invalid or has expired. Get a new one with the client credentials grant.', {
-      headers: { 'WWW-Authenticate': `Bearer realm="${SCIM_REALM}", error="invalid_token"` },
-    });
+    throw new ScimError(
+      401,
+      'The bearer token is invalid or has expired. Get a new one with the client credentials grant.',
+      {
+        headers: { 'WWW-Authenticate': `Bearer realm="${SCIM_REALM}", error="invalid_token"` },
+      },
+    );
   }
 
   const granted = new Set((token.scope ?? '').split(' '));
   const missing = requiredScopes.filter((scope) => !granted.has(scope));
   if (missing.length > 0) {
-    throw new ScimError(403, `The bearer token lacks the scope ${missing.join(' ')}. Request it in the token request.`, {
-      headers: {
-        'WWW-Authenticate': `Bearer realm="${SCIM_REALM}", error="insufficient_scope", scope="${requiredScopes.join(' ')}"`,
+    throw new ScimError(
+      403,
+      `The bearer token lacks the scope ${missing.join(' ')}. Request it in the token request.`,
+      {
+        headers: {
+          'WWW-Authenticate': `Bearer realm="${SCIM_REALM}", error="insufficient_scope", scope="${requiredScopes.join(' ')}"`,
+        },
       },
-    });
+    );
   }
   return client.clientId;
 }

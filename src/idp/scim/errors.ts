@@ -9,7 +9,11 @@ export class ScimError extends Error {
   readonly scimType: ScimErrorType | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, detail: string, options: { scimType?: ScimErrorType; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    detail: string,
+    options: { scimType?: ScimErrorType; headers?: Record<string, string> } = {},
+  ) {
     super(detail);
     this.name = 'ScimError';
     this.status = status;

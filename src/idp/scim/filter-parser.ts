@@ -17,12 +17,22 @@ export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; operand: FilterNode };
 
-/** Longest filter accepted, in characters. */
+/** Maximum filter length, in characters. */
 export const MAX_FILTER_LENGTH = 4096;
-/** Deepest nesting of parentheses and `not` accepted; it bounds the recursion. */
+/** Maximum nesting depth of parentheses and `not`, which bounds the parser's recursion. */
 export const MAX_FILTER_DEPTH = 32;
 
-const COMPARE_OPERATORS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
+const COMPARE_OPERATORS: ReadonlySet<string> = new Set([
+  'eq',
+  'ne',
+  'co',
+  'sw',
+  'ew',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+]);
 
 type Token =
   | { type: 'word'; text: string; position: number }
@@ -38,7 +48,9 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 export function parseFilter(text: string): FilterNode {
   if (text.length > MAX_FILTER_LENGTH) {
-    throw invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters. Split the query.`);
+    throw invalidFilter(
+      `The filter is longer than ${MAX_FILTER_LENGTH} characters. Split the query.`,
+    );
   }
   const parser = new Parser(tokenize(text));
   const node = parser.parseOr(0);
@@ -71,7 +83,10 @@ function tokenize(text: string): Token[] {
     }
     if (char === '"') {
       const literal = match(STRING);
-      if (!literal) throw invalidFilter(`Unterminated or malformed string at character ${position + 1} of the filter.`);
+      if (!literal)
+        throw invalidFilter(
+          `Unterminated or malformed string at character ${position + 1} of the filter.`,
+        );
       tokens.push({ type: 'string', value: JSON.parse(literal) as string, position });
       position += literal.length;
       continue;
@@ -89,7 +104,9 @@ function tokenize(text: string): Token[] {
       position += word.length;
       continue;
     }
-    throw invalidFilter(`Unexpected character ${JSON.stringify(char)} at character ${position + 1} of the filter.`);
+    throw invalidFilter(
+      `Unexpected character ${JSON.stringify(char)} at character ${position + 1} of the filter.`,
+    );
   }
 
   tokens.push({ type: 'end', position });
@@ -159,7 +176,8 @@ class Parser {
     }
 
     const operatorToken = this.#next();
-    if (operatorToken.type !== 'word') throw unexpected(operatorToken, `an operator after ${attribute.text}`);
+    if (operatorToken.type !== 'word')
+      throw unexpected(operatorToken, `an operator after ${attribute.text}`);
     const operator = operatorToken.text.toLowerCase();
     if (operator === 'pr') return { kind: 'present', attribute: attribute.text };
     if (!COMPARE_OPERATORS.has(operator)) {
@@ -185,7 +203,10 @@ class Parser {
       if (keyword === 'false') return false;
       if (keyword === 'null') return null;
     }
-    throw unexpected(token, `a value after "${operator}" (a quoted string, a number, true, false or null)`);
+    throw unexpected(
+      token,
+      `a value after "${operator}" (a quoted string, a number, true, false or null)`,
+    );
   }
 
   #isKeyword(keyword: string): boolean {
@@ -206,7 +227,9 @@ class Parser {
 
 function unexpected(token: Token, expected: string) {
   const found = token.type === 'end' ? 'the end of the filter' : describe(token);
-  return invalidFilter(`Expected ${expected} at character ${token.position + 1} of the filter, found ${found}.`);
+  return invalidFilter(
+    `Expected ${expected} at character ${token.position + 1} of the filter, found ${found}.`,
+  );
 }
 
 function describe(token: Exclude<Token, { type: 'end' }>): string {

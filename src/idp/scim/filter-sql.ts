@@ -12,8 +12,8 @@ export interface SqlCondition {
 /**
  * Translates a parsed filter into a WHERE clause over the `delegations` table. Column names come
  * from the attribute table and every value is a bound parameter, so no filter text ever becomes
- * SQL. String comparisons are case-exact (SQLite's binary collation), which lets the owner and
- * client indexes serve them; `co`, `sw` and `ew` use GLOB with the value's wildcards escaped.
+ * SQL. String comparisons are case-exact (SQLite's binary collation), so the owner and client
+ * indexes can serve them. `co`, `sw` and `ew` use GLOB with the value's wildcards escaped.
  */
 export function filterToSql(node: FilterNode): SqlCondition {
   switch (node.kind) {
@@ -21,7 +21,10 @@ export function filterToSql(node: FilterNode): SqlCondition {
     case 'or': {
       const left = filterToSql(node.left);
       const right = filterToSql(node.right);
-      return { sql: `(${left.sql} ${node.kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] };
+      return {
+        sql: `(${left.sql} ${node.kind.toUpperCase()} ${right.sql})`,
+        params: [...left.params, ...right.params],
+      };
     }
     case 'not': {
       const operand = filterToSql(node.operand);
@@ -44,7 +47,9 @@ export function statusOnly(node: FilterNode): DelegationStatus | undefined {
 function resolveAttribute(name: string): QueryAttribute {
   const attribute = findQueryAttribute(name);
   if (!attribute) {
-    throw invalidFilter(`Unknown attribute "${name}" in the filter. Filter on ${QUERY_ATTRIBUTE_NAMES}.`);
+    throw invalidFilter(
+      `Unknown attribute "${name}" in the filter. Filter on ${QUERY_ATTRIBUTE_NAMES}.`,
+    );
   }
   return attribute;
 }
@@ -57,19 +62,30 @@ function presentToSql(attribute: QueryAttribute): SqlCondition {
   return { sql, params: [] };
 }
 
-function compareToSql(attribute: QueryAttribute, operator: CompareOperator, value: FilterValue): SqlCondition {
+function compareToSql(
+  attribute: QueryAttribute,
+  operator: CompareOperator,
+  value: FilterValue,
+): SqlCondition {
   const column = attribute.column;
 
   if (value === null) {
     if (operator === 'eq') return { sql: `(${column} IS NULL)`, params: [] };
     if (operator === 'ne') return { sql: `(${column} IS NOT NULL)`, params: [] };
-    throw invalidFilter(`"${operator} null" is not a valid comparison on ${attribute.name}. Use eq null, ne null or pr.`);
+    throw invalidFilter(
+      `"${operator} null" is not a valid comparison on ${attribute.name}. Use eq null, ne null or pr.`,
+    );
   }
   if (typeof value === 'boolean') {
-    throw invalidFilter(`${attribute.name} is not a boolean attribute, so it cannot be compared with ${value}.`);
+    throw invalidFilter(
+      `${attribute.name} is not a boolean attribute, so it cannot be compared with ${value}.`,
+    );
   }
 
-  const bound = attribute.type === 'epochSeconds' ? toEpochSeconds(attribute, operator, value) : toText(attribute, value);
+  const bound =
+    attribute.type === 'epochSeconds'
+      ? toEpochSeconds(attribute, operator, value)
+      : toText(attribute, value);
   const condition = comparison(column, operator, bound);
 
   // A nullable column needs two-valued logic, so that NOT around a comparison with a missing
@@ -80,7 +96,11 @@ function compareToSql(attribute: QueryAttribute, operator: CompareOperator, valu
     : { sql: `(${column} IS NOT NULL AND ${condition.sql})`, params: condition.params };
 }
 
-function comparison(column: string, operator: CompareOperator, value: string | number): SqlCondition {
+function comparison(
+  column: string,
+  operator: CompareOperator,
+  value: string | number,
+): SqlCondition {
   switch (operator) {
     case 'eq':
       return { sql: `${column} = ?`, params: [value] };
@@ -105,7 +125,9 @@ function comparison(column: string, operator: CompareOperator, value: string | n
 
 function toText(attribute: QueryAttribute, value: string | number): string {
   if (typeof value !== 'string') {
-    throw invalidFilter(`${attribute.name} is a string attribute: quote the value (${attribute.name} eq "${value}").`);
+    throw invalidFilter(
+      `${attribute.name} is a string attribute: quote the value (${attribute.name} eq "${value}").`,
+    );
   }
   return value;
 }
@@ -117,12 +139,19 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:
  * Times are stored as epoch seconds, as Curity stores them. A filter may compare them with a
  * number of seconds or with a SCIM dateTime string.
  */
-function toEpochSeconds(attribute: QueryAttribute, operator: CompareOperator, value: string | number): number {
+function toEpochSeconds(
+  attribute: QueryAttribute,
+  operator: CompareOperator,
+  value: string | number,
+): number {
   if (operator === 'co' || operator === 'sw' || operator === 'ew') {
-    throw invalidFilter(`"${operator}" does not apply to ${attribute.name}, a time. Use eq, ne, gt, ge, lt or le.`);
+    throw invalidFilter(
+      `"${operator}" does not apply to ${attribute.name}, a time. Use eq, ne, gt, ge, lt or le.`,
+    );
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw invalidFilter(`${value} is not a valid time for ${attribute.name}.`);
+    if (!Number.isFinite(value))
+      throw invalidFilter(`${value} is not a valid time for ${attribute.name}.`);
     return value;
   }
 

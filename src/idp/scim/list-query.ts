@@ -11,7 +11,15 @@ import { parseProjection, type Projection, type ScimShape } from './resource.ts'
  */
 export const MAX_COUNT = 1000;
 
-const LIST_PARAMETERS = ['filter', 'attributes', 'excludedAttributes', 'startIndex', 'count', 'sortBy', 'sortOrder'];
+const LIST_PARAMETERS = [
+  'filter',
+  'attributes',
+  'excludedAttributes',
+  'startIndex',
+  'count',
+  'sortBy',
+  'sortOrder',
+];
 
 export interface ListRequest {
   sql: DelegationSqlQuery;
@@ -21,20 +29,24 @@ export interface ListRequest {
 
 /**
  * Translates the query parameters of `GET /Delegations` (RFC 7644 §3.4.2) into SQL. Without a
- * filter the list holds issued delegations only; with one it holds what the filter selects.
+ * filter the list contains issued delegations only. With one it contains what the filter selects.
  * Throws ScimError 400 `invalidFilter` or `invalidValue` for bad parameters.
  */
 export function parseListQuery(query: URLSearchParams, shape: ScimShape): ListRequest {
   const value = (name: string): string | undefined => {
     const values = query.getAll(name);
-    if (values.length > 1) throw invalidValue(`The ${name} parameter is given ${values.length} times. Give it once.`);
+    if (values.length > 1)
+      throw invalidValue(`The ${name} parameter is given ${values.length} times. Give it once.`);
     return values[0];
   };
   for (const name of LIST_PARAMETERS) value(name);
 
   const where = buildWhere(value('filter'), shape);
   const startIndex = Math.max(1, parseInteger('startIndex', value('startIndex')) ?? 1);
-  const count = Math.min(MAX_COUNT, Math.max(0, parseInteger('count', value('count')) ?? MAX_COUNT));
+  const count = Math.min(
+    MAX_COUNT,
+    Math.max(0, parseInteger('count', value('count')) ?? MAX_COUNT),
+  );
 
   return {
     sql: {
@@ -48,12 +60,19 @@ export function parseListQuery(query: URLSearchParams, shape: ScimShape): ListRe
   };
 }
 
-function buildWhere(filter: string | undefined, shape: ScimShape): Pick<DelegationSqlQuery, 'where' | 'params' | 'countByStatus'> {
-  if (filter === undefined) return { where: 'status = ?', params: ['issued'], countByStatus: 'issued' };
+function buildWhere(
+  filter: string | undefined,
+  shape: ScimShape,
+): Pick<DelegationSqlQuery, 'where' | 'params' | 'countByStatus'> {
+  if (filter === undefined)
+    return { where: 'status = ?', params: ['issued'], countByStatus: 'issued' };
   if (shape === 'legacy') {
-    throw invalidFilter('Filtering is not supported. List without a filter and select the delegations yourself.');
+    throw invalidFilter(
+      'Filtering is not supported. List without a filter and select the delegations yourself.',
+    );
   }
-  if (filter.trim() === '') throw invalidFilter('The filter is empty. Leave the parameter out to list issued delegations.');
+  if (filter.trim() === '')
+    throw invalidFilter('The filter is empty. Leave the parameter out to list issued delegations.');
 
   const ast = parseFilter(filter);
   const { sql, params } = filterToSql(ast);
@@ -62,7 +81,8 @@ function buildWhere(filter: string | undefined, shape: ScimShape): Pick<Delegati
 
 function buildOrderBy(sortBy: string | undefined, sortOrder: string | undefined): string {
   const attribute = sortBy === undefined ? CREATED : findQueryAttribute(sortBy);
-  if (!attribute) throw invalidValue(`Cannot sort by "${sortBy}". Sort by ${QUERY_ATTRIBUTE_NAMES}.`);
+  if (!attribute)
+    throw invalidValue(`Cannot sort by "${sortBy}". Sort by ${QUERY_ATTRIBUTE_NAMES}.`);
 
   const order = (sortOrder ?? 'ascending').toLowerCase();
   if (order !== 'ascending' && order !== 'descending') {

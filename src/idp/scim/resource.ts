@@ -9,7 +9,7 @@ export type ScimShape = 'modern' | 'legacy';
  */
 const ALWAYS_RETURNED = new Set(['id', 'schemas']);
 
-/** Which attributes of each resource a list or read returns (RFC 7644 §3.4.2.5). */
+/** The attributes of each resource that a list or read returns (RFC 7644 §3.4.2.5). */
 export interface Projection {
   /** Lower-cased names from `attributes`; undefined returns the default set. */
   include: ReadonlySet<string> | undefined;
@@ -24,7 +24,11 @@ export const FULL_PROJECTION: Projection = { include: undefined, exclude: new Se
  * `owner` and `expires`; the 2019 shape names them `sub` and `exp`. Times are epoch seconds,
  * as Curity returns them, except `meta`'s dates, which are SCIM dateTime strings.
  */
-export function toScimResource(record: DelegationRecord, shape: ScimShape, location: string): Record<string, unknown> {
+export function toScimResource(
+  record: DelegationRecord,
+  shape: ScimShape,
+  location: string,
+): Record<string, unknown> {
   const ownerName = shape === 'legacy' ? 'sub' : 'owner';
   const expiresName = shape === 'legacy' ? 'exp' : 'expires';
 
@@ -50,28 +54,39 @@ export function toScimResource(record: DelegationRecord, shape: ScimShape, locat
 }
 
 /** Parses `attributes` and `excludedAttributes` values: comma-separated, case insensitive. */
-export function parseProjection(attributes: string | undefined, excludedAttributes: string | undefined): Projection {
+export function parseProjection(
+  attributes: string | undefined,
+  excludedAttributes: string | undefined,
+): Projection {
   const include = attributeSet(attributes, 'include');
-  return { include: include.size > 0 ? include : undefined, exclude: attributeSet(excludedAttributes, 'exclude') };
+  return {
+    include: include.size > 0 ? include : undefined,
+    exclude: attributeSet(excludedAttributes, 'exclude'),
+  };
 }
 
 /** Keeps the attributes `projection` selects; names it does not know select nothing. */
-export function project(resource: Record<string, unknown>, projection: Projection): Record<string, unknown> {
+export function project(
+  resource: Record<string, unknown>,
+  projection: Projection,
+): Record<string, unknown> {
   if (projection.include === undefined && projection.exclude.size === 0) return resource;
 
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(resource)) {
     const key = name.toLowerCase();
-    const selected = ALWAYS_RETURNED.has(key) || ((projection.include?.has(key) ?? true) && !projection.exclude.has(key));
+    const selected =
+      ALWAYS_RETURNED.has(key) ||
+      ((projection.include?.has(key) ?? true) && !projection.exclude.has(key));
     if (selected) result[name] = value;
   }
   return result;
 }
 
 /**
- * Sub-attribute paths such as `meta.location` are handled coarsely, so a response holds more,
- * never less, than RFC 7644 §3.10 asks for: included, one selects its whole top-level attribute,
- * and excluded, it is ignored.
+ * Sub-attribute paths such as `meta.location` are handled coarsely, so a response contains more,
+ * never less, than RFC 7644 §3.10 requires. In `attributes` a path selects its whole top-level
+ * attribute, and in `excludedAttributes` it is ignored.
  */
 function attributeSet(value: string | undefined, use: 'include' | 'exclude'): Set<string> {
   const names = new Set<string>();

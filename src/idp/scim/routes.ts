@@ -7,7 +7,14 @@ import type { DelegationRecord, DelegationStore } from '../store/delegations.ts'
 import { authenticateScimRequest } from './auth.ts';
 import { ScimError } from './errors.ts';
 import { parseListQuery } from './list-query.ts';
-import { FULL_PROJECTION, parseProjection, project, toScimResource, type Projection, type ScimShape } from './resource.ts';
+import {
+  FULL_PROJECTION,
+  parseProjection,
+  project,
+  toScimResource,
+  type Projection,
+  type ScimShape,
+} from './resource.ts';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -59,7 +66,11 @@ async function route(
   }
 
   const match = /^\/Delegations\/([^/]+)$/.exec(path);
-  if (!match) throw new ScimError(404, `No SCIM resource type at ${truncate(path)}. This endpoint serves /Delegations.`);
+  if (!match)
+    throw new ScimError(
+      404,
+      `No SCIM resource type at ${truncate(path)}. This endpoint serves /Delegations.`,
+    );
   const scimId = decodeSegment(match[1]!);
 
   if (req.method === 'GET') {
@@ -87,33 +98,60 @@ function listDelegations(req: IncomingMessage, res: ServerResponse, deps: ScimDe
   });
 }
 
-function readDelegation(req: IncomingMessage, res: ServerResponse, scimId: string, deps: ScimDependencies): void {
+function readDelegation(
+  req: IncomingMessage,
+  res: ServerResponse,
+  scimId: string,
+  deps: ScimDependencies,
+): void {
   const record = deps.delegations.findIssuedByScimId(scimId);
   if (!record) throw notFound(scimId);
 
   const { query } = splitUrl(req.url);
-  const projection = parseProjection(query.get('attributes') ?? undefined, query.get('excludedAttributes') ?? undefined);
+  const projection = parseProjection(
+    query.get('attributes') ?? undefined,
+    query.get('excludedAttributes') ?? undefined,
+  );
   sendScim(res, 200, render(record, deps, projection));
 }
 
 /** RFC 7644 §3.6: 204 on success. The delegation and every token under it stop working at once. */
-function revokeDelegation(res: ServerResponse, scimId: string, deps: ScimDependencies, client: string): void {
+function revokeDelegation(
+  res: ServerResponse,
+  scimId: string,
+  deps: ScimDependencies,
+  client: string,
+): void {
   const revoked = deps.delegations.revokeByScimId(scimId);
   if (!revoked) throw notFound(scimId);
 
   deps.logger.info(
-    { delegationId: revoked.id, owner: revoked.owner, clientId: revoked.clientId, revokedBy: client },
+    {
+      delegationId: revoked.id,
+      owner: revoked.owner,
+      clientId: revoked.clientId,
+      revokedBy: client,
+    },
     'delegation revoked through SCIM',
   );
   res.writeHead(204).end();
 }
 
-function render(record: DelegationRecord, deps: ScimDependencies, projection: Projection = FULL_PROJECTION) {
+function render(
+  record: DelegationRecord,
+  deps: ScimDependencies,
+  projection: Projection = FULL_PROJECTION,
+) {
   const location = `${deps.baseUrl}/Delegations/${record.scimId}`;
   return project(toScimResource(record, deps.shape, location), projection);
 }
 
-function sendScim(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+function sendScim(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': SCIM_CONTENT_TYPE,
@@ -134,11 +172,16 @@ function decodeSegment(segment: string): string {
 }
 
 function notFound(scimId: string): ScimError {
-  return new ScimError(404, `Delegation ${JSON.stringify(truncate(scimId))} not found: it is unknown or revoked.`);
+  return new ScimError(
+    404,
+    `Delegation ${JSON.stringify(truncate(scimId))} not found: it is unknown or revoked.`,
+  );
 }
 
 function methodNotAllowed(req: IncomingMessage, allowed: string): ScimError {
-  return new ScimError(405, `${req.method} is not supported here. Use ${allowed}.`, { headers: { Allow: allowed } });
+  return new ScimError(405, `${req.method} is not supported here. Use ${allowed}.`, {
+    headers: { Allow: allowed },
+  });
 }
 
 function truncate(text: string): string {

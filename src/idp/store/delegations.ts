@@ -38,7 +38,7 @@ export interface DelegationSqlQuery {
   orderBy: string;
   limit: number;
   offset: number;
-  /** Set when the WHERE clause only selects one status, so the running total answers the count. */
+  /** Set when the WHERE clause only selects one status, so the running total gives the count. */
   countByStatus?: DelegationStatus;
 }
 
@@ -69,7 +69,7 @@ export function nowSeconds(): number {
 
 /**
  * Delegations (oidc-provider grants) in SQLite. Revoking sets `status` to `revoked` and deletes
- * every token issued under the delegation; rows are deleted only once they have expired.
+ * every token issued under the delegation. Rows are deleted only once they have expired.
  */
 export class DelegationStore {
   readonly #db: SqliteDatabase;
@@ -131,7 +131,7 @@ export class DelegationStore {
     });
   }
 
-  /** Returns the Grant payload of an issued delegation; revoked and unknown ids return undefined. */
+  /** Returns the Grant payload of an issued delegation, or undefined for revoked and unknown ids. */
   findGrant(id: string): GrantPayload | undefined {
     const row = this.#statements.findIssuedById.get(id);
     if (!row) return undefined;
@@ -152,7 +152,7 @@ export class DelegationStore {
     return row ? toRecord(row) : undefined;
   }
 
-  /** Returns an issued delegation by SCIM id; revoked, unknown and malformed ids return undefined. */
+  /** Returns an issued delegation by SCIM id, or undefined for revoked, unknown and malformed ids. */
   findIssuedByScimId(scimId: string): DelegationRecord | undefined {
     const rowId = decodeScimId(scimId);
     if (rowId === undefined) return undefined;
@@ -173,7 +173,7 @@ export class DelegationStore {
     return revoke.immediate();
   }
 
-  /** Revokes by SCIM id; returns the revoked delegation, or undefined when none was issued. */
+  /** Revokes by SCIM id. Returns the revoked delegation, or undefined when none was issued. */
   revokeByScimId(scimId: string): DelegationRecord | undefined {
     const record = this.findIssuedByScimId(scimId);
     if (!record) return undefined;
@@ -195,7 +195,7 @@ export class DelegationStore {
     merge.immediate();
   }
 
-  /** Runs a translated SCIM list query; see DelegationSqlQuery for the contract. */
+  /** Runs a translated SCIM list query (see DelegationSqlQuery) and counts its matches. */
   list(query: DelegationSqlQuery): { records: DelegationRecord[]; totalResults: number } {
     const rows =
       query.limit === 0
@@ -221,7 +221,7 @@ export class DelegationStore {
 
   /**
    * Deletes expired delegations (issued or revoked) and expired oidc-provider models in batches.
-   * Returns how many rows of each went.
+   * Returns how many rows of each were deleted.
    */
   sweep(now = nowSeconds()): { delegations: number; models: number } {
     return {
@@ -230,7 +230,10 @@ export class DelegationStore {
     };
   }
 
-  #deleteInBatches(statement: { run(now: number, limit: number): { changes: number } }, now: number): number {
+  #deleteInBatches(
+    statement: { run(now: number, limit: number): { changes: number } },
+    now: number,
+  ): number {
     let total = 0;
     for (;;) {
       const { changes } = statement.run(now, SWEEP_BATCH);
@@ -244,7 +247,9 @@ export class DelegationStore {
       return this.#statements.countByStatus.get(query.countByStatus)?.total ?? 0;
     }
     const row = this.#db
-      .prepare<unknown[], { total: number }>(`SELECT count(*) AS total FROM delegations WHERE ${query.where}`)
+      .prepare<unknown[], { total: number }>(
+        `SELECT count(*) AS total FROM delegations WHERE ${query.where}`,
+      )
       .get(...query.params);
     return row?.total ?? 0;
   }

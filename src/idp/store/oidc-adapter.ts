@@ -21,7 +21,8 @@ export function createAdapterFactory(
   delegations: DelegationStore,
   allowsCascade: CascadePolicy,
 ): (name: string) => Adapter {
-  return (name) => (name === 'Grant' ? new GrantAdapter(delegations) : new ModelAdapter(db, name, allowsCascade));
+  return (name) =>
+    name === 'Grant' ? new GrantAdapter(delegations) : new ModelAdapter(db, name, allowsCascade);
 }
 
 /** Stores oidc-provider grants as delegations. Destroying a grant revokes the delegation. */
@@ -70,7 +71,9 @@ class ModelAdapter implements Adapter {
       upsert: db.prepare(`
         INSERT OR REPLACE INTO oidc_models (model, id, payload, grant_id, uid, user_code, expires_at)
         VALUES (@model, @id, @payload, @grantId, @uid, @userCode, @expiresAt)`),
-      find: db.prepare<[string, string], ModelRow>('SELECT payload FROM oidc_models WHERE model = ? AND id = ?'),
+      find: db.prepare<[string, string], ModelRow>(
+        'SELECT payload FROM oidc_models WHERE model = ? AND id = ?',
+      ),
       findByUid: db.prepare<[string, string], ModelRow>(
         'SELECT payload FROM oidc_models WHERE model = ? AND uid = ?',
       ),
@@ -81,7 +84,9 @@ class ModelAdapter implements Adapter {
         `UPDATE oidc_models SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?`,
       ),
       destroy: db.prepare<[string, string]>('DELETE FROM oidc_models WHERE model = ? AND id = ?'),
-      revokeByGrantId: db.prepare<[string, string]>('DELETE FROM oidc_models WHERE model = ? AND grant_id = ?'),
+      revokeByGrantId: db.prepare<[string, string]>(
+        'DELETE FROM oidc_models WHERE model = ? AND grant_id = ?',
+      ),
     };
   }
 

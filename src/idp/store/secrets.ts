@@ -30,8 +30,12 @@ export function loadOrCreateSecrets(db: SqliteDatabase): ServerSecrets {
   };
 
   const load = db.transaction(() => ({
-    signingKey: JSON.parse(readOrCreate('signing-key', createSigningKey)) as ServerSecrets['signingKey'],
-    cookieKeys: JSON.parse(readOrCreate('cookie-keys', () => JSON.stringify([randomBytes(32).toString('base64url')]))) as string[],
+    signingKey: JSON.parse(
+      readOrCreate('signing-key', createSigningKey),
+    ) as ServerSecrets['signingKey'],
+    cookieKeys: JSON.parse(
+      readOrCreate('cookie-keys', () => JSON.stringify([randomBytes(32).toString('base64url')])),
+    ) as string[],
   }));
   return load.immediate();
 }
