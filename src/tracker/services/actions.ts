@@ -6,6 +6,7 @@ import type { TrackerContext } from '../context.ts';
 import { TrackerErrors } from '../errors.ts';
 import { actorOf, auditEntry } from './audit.ts';
 import { loadOwnDelegation, loadTokensHere } from './ownership.ts';
+import { withTokenLock } from './token-lock.ts';
 
 export interface RefreshOutcome {
   delegationId: string;
@@ -22,7 +23,7 @@ export async function refreshDelegation(context: TrackerContext, session: Sessio
   const delegation = await loadOwnDelegation(context, session, scimId);
   await loadTokensHere(context, session, delegation);
 
-  return context.store.withLock(`refresh:${delegation.delegationId}`, () =>
+  return withTokenLock(context.store, delegation.delegationId, () =>
     refreshHoldingLock(context, session, delegation),
   );
 }

@@ -5,6 +5,7 @@ import type { TrackerContext } from '../context.ts';
 import { errorLogFields, type LogSink } from '../http/log-fields.ts';
 import { actorOf, auditEntry, type Actor } from './audit.ts';
 import { findOwnDelegation } from './ownership.ts';
+import { withTokenLock } from './token-lock.ts';
 
 /** The fields of a delegation that revocation needs. */
 export interface RevocationTarget {
@@ -27,7 +28,8 @@ type RevocationContext = Pick<TrackerContext, 'directory' | 'store'>;
 /**
  * Revokes one delegation at the server. The `started` audit entry is written before the call, so
  * a crash in between still leaves a trace. The stored tokens are deleted only after the server
- * confirmed. Errors propagate after a `failed` entry is written.
+ * confirmed, under the token lock that a refresh holds. Errors propagate after a `failed` entry
+ * is written.
  */
 export async function revokeDelegation(
   context: RevocationContext,
@@ -58,7 +60,9 @@ export async function revokeDelegation(
   }
   await audit('succeeded', result);
 
-  await context.store.deleteTokens(target.delegationId);
+  await withTokenLock(context.store, target.delegationId, () =>
+    context.store.deleteTokens(target.delegationId),
+  );
   await context.store.publish({
     type: 'delegation-revoked',
     owner: target.owner,
