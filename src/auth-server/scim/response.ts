@@ -7,6 +7,8 @@ export type JsonObject = Record<string, unknown>;
 /** One page of a SCIM ListResponse (RFC 7644 §3.4.2), read leniently. */
 export interface ScimListPage {
   resources: unknown[];
+  /** True when the response had no `Resources` attribute at all (or null). */
+  resourcesMissing: boolean;
   /** As the server reported it; some servers report wrong totals, so callers treat it as a hint. */
   totalResults: number | undefined;
   startIndex: number | undefined;
@@ -47,7 +49,8 @@ export function parseJsonObject(response: HttpResponse, endpoint: Endpoint): Jso
 
 /**
  * Reads a ListResponse. A missing `Resources` is an empty page, as RFC 7644 allows when
- * totalResults is 0; a `Resources` that is not an array is an error.
+ * totalResults is 0, and callers check the other cases with `checkResourcesPresent`. A
+ * `Resources` that is not an array is an error.
  */
 export function readListPage(body: JsonObject, endpoint: Endpoint): ScimListPage {
   const resources = attribute(body, 'Resources');
@@ -57,9 +60,21 @@ export function readListPage(body: JsonObject, endpoint: Endpoint): ScimListPage
 
   return {
     resources: (resources as unknown[] | undefined | null) ?? [],
+    resourcesMissing: resources === undefined || resources === null,
     totalResults: integerOrUndefined(attribute(body, 'totalResults')),
     startIndex: integerOrUndefined(attribute(body, 'startIndex')),
   };
+}
+
+/**
+ * Rejects a page without `Resources` although its totalResults reaches `startIndex`, because
+ * RFC 7644 §3.4.2 requires the attribute whenever totalResults is not 0. Read as an empty page,
+ * it would make a listing look complete and let revoke-all report success with delegations left.
+ */
+export function checkResourcesPresent(page: ScimListPage, startIndex: number, endpoint: Endpoint): void {
+  const total = page.totalResults ?? 0;
+  if (!page.resourcesMissing || total < startIndex) return;
+  throw invalidResponseError(endpoint, `a SCIM list response without "Resources" although totalResults is ${total}`);
 }
 
 /** Reads an attribute by name, ignoring case, because SCIM attribute names are case-insensitive (RFC 7643 §2.1). */

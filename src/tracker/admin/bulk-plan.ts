@@ -1,4 +1,5 @@
 import type { Delegation, DelegationDirectory, DelegationQuery } from '../../auth-server/types.ts';
+import { mayHaveMorePages } from '../services/paging.ts';
 import type { BulkTarget } from './bulk-target.ts';
 import { settleConcurrently } from './concurrency.ts';
 import { Tally, TOP_ENTRIES } from './tally.ts';
@@ -36,8 +37,9 @@ export function issuedQuery(target: Extract<BulkTarget, { kind: 'filter' }>): De
 }
 
 /**
- * Yields the pages of a filter target's issued delegations. Nothing may revoke them meanwhile,
- * because paging is by offset (SCIM `startIndex`).
+ * Yields the pages of a filter target's issued delegations, each delegation once. Nothing may
+ * revoke them meanwhile, because paging is by offset (SCIM `startIndex`). A page of delegations
+ * all seen before ends the listing, so a server that ignores `startIndex` cannot loop it forever.
  */
 export async function* pagesOf(
   directory: DelegationDirectory,
@@ -45,14 +47,17 @@ export async function* pagesOf(
   pageSize: number,
   signal?: AbortSignal,
 ): AsyncGenerator<Delegation[]> {
+  const seen = new Set<string>();
   let startIndex = 1;
   for (;;) {
     signal?.throwIfAborted();
     const page = await directory.list({ ...query, startIndex, count: pageSize }, signal);
-    if (page.items.length === 0) return;
-    yield page.items;
+    const fresh = page.items.filter((delegation) => !seen.has(delegation.id));
+    if (fresh.length === 0) return;
+    for (const delegation of fresh) seen.add(delegation.id);
+    yield fresh;
     startIndex += page.items.length;
-    if (startIndex > page.totalResults) return;
+    if (!mayHaveMorePages(page, startIndex, pageSize)) return;
   }
 }
 

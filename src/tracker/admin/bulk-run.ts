@@ -13,6 +13,7 @@ import {
 import { issuedQuery } from './bulk-plan.ts';
 import type { BulkTarget } from './bulk-target.ts';
 import { settleConcurrently } from './concurrency.ts';
+import { mayHaveMorePages } from '../services/paging.ts';
 
 /**
  * Maximum passes over a filter target. Each later pass reads the target again from the start, to
@@ -123,7 +124,8 @@ class RunState {
  * Pages through the target's issued delegations and revokes each page. Revoked ones drop out of
  * the server's list, so the next page starts after the ones that are still listed: those that
  * failed, or that an earlier pass already tried. Sorting by creation time keeps the order stable
- * while the run removes entries.
+ * while the run removes entries. A pass ends as `mayHaveMorePages` decides, or at a page listed
+ * before in the same pass, which a server that ignores `startIndex` returns.
  */
 async function revokeFilter(target: Extract<BulkTarget, { kind: 'filter' }>, run: RunState): Promise<void> {
   const { directory } = run.options.context;
@@ -133,12 +135,14 @@ async function revokeFilter(target: Extract<BulkTarget, { kind: 'filter' }>, run
   for (let pass = 1; pass <= MAX_PASSES; pass += 1) {
     let startIndex = 1;
     let attemptedInPass = 0;
+    const listedInPass = new Set<string>();
 
     for (;;) {
       run.options.signal?.throwIfAborted();
       const page = await directory.list({ ...query, startIndex, count: run.options.pageSize });
       if (!run.started) run.start(page.totalResults);
-      if (page.items.length === 0) break;
+      if (page.items.every((delegation) => listedInPass.has(delegation.id))) break;
+      for (const delegation of page.items) listedInPass.add(delegation.id);
 
       const fresh = page.items.filter((delegation) => !attempted.has(delegation.id));
       for (const delegation of fresh) attempted.add(delegation.id);
@@ -147,7 +151,7 @@ async function revokeFilter(target: Extract<BulkTarget, { kind: 'filter' }>, run
 
       const gone = fresh.length - failed.size;
       startIndex += page.items.length - gone;
-      if (startIndex > page.totalResults - gone) break;
+      if (!mayHaveMorePages(page, startIndex + gone, run.options.pageSize)) break;
     }
 
     if (attemptedInPass === 0) return;

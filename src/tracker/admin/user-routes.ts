@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Delegation, DelegationDirectory } from '../../auth-server/types.ts';
 import type { TrackerContext } from '../context.ts';
+import { mayHaveMorePages } from '../services/paging.ts';
 import { requireAdmin } from '../security/guards.ts';
 import { presentOptionsFor } from './delegation-routes.ts';
 import { checkText } from './params.ts';
@@ -47,16 +48,21 @@ async function readIssued(
   pageSize: number,
 ): Promise<{ delegations: Delegation[]; total: number }> {
   const query = { owner, status: 'issued' as const, sortBy: 'created' as const, sortOrder: 'descending' as const };
-  const delegations: Delegation[] = [];
+  const byId = new Map<string, Delegation>();
+  let startIndex = 1;
   let total = 0;
 
-  while (delegations.length < MAX_USER_DELEGATIONS) {
-    const count = Math.min(pageSize, MAX_USER_DELEGATIONS - delegations.length);
-    const page = await directory.list({ ...query, startIndex: delegations.length + 1, count });
+  while (byId.size < MAX_USER_DELEGATIONS) {
+    const count = Math.min(pageSize, MAX_USER_DELEGATIONS - byId.size);
+    const page = await directory.list({ ...query, startIndex, count });
+    const before = byId.size;
+    for (const delegation of page.items) byId.set(delegation.id, delegation);
     total = page.totalResults;
-    delegations.push(...page.items);
-    if (page.items.length === 0 || delegations.length >= total) break;
+    startIndex += page.items.length;
+    // A page with nothing new would repeat forever on a server that ignores startIndex.
+    if (byId.size === before || !mayHaveMorePages(page, startIndex, count)) break;
   }
+  const delegations = [...byId.values()];
   return { delegations, total: Math.max(total, delegations.length) };
 }
 

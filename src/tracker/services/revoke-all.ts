@@ -1,9 +1,11 @@
 import type { Delegation } from '../../auth-server/types.ts';
 import type { TrackerContext } from '../context.ts';
+import { mayHaveMorePages } from './paging.ts';
 
 /**
- * Pages through every issued delegation of `owner`. Paging ends at `totalResults` or at the first
- * page that adds nothing new; ids seen twice (a page boundary that moved while reading) are dropped.
+ * Pages through every issued delegation of `owner`. Paging ends as `mayHaveMorePages` decides, or
+ * at the first page that adds nothing new; ids seen twice (a page boundary that moved while
+ * reading) are dropped.
  */
 export async function listAllIssued(context: TrackerContext, owner: string): Promise<Delegation[]> {
   const pageSize = context.config.authServer.scim.pageSize;
@@ -18,7 +20,7 @@ export async function listAllIssued(context: TrackerContext, owner: string): Pro
     startIndex += page.items.length;
     // A page with nothing new would repeat forever on a server that ignores startIndex.
     const nothingNew = byId.size === before;
-    if (nothingNew || startIndex > page.totalResults) break;
+    if (nothingNew || !mayHaveMorePages(page, startIndex, pageSize)) break;
   }
   return [...byId.values()];
 }
