@@ -10,6 +10,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export type Fault =
   /** Closes the connection without an answer, as a server that crashed mid-request. */
   | { kind: 'reset' }
+  /** Closes this and every open connection and stops listening, as a server process that died. */
+  | { kind: 'die' }
   /** Reads the request and never answers; the connection stays open until the rule is cleared. */
   | { kind: 'hang' }
   /** Answers with this status and body without asking the server. */
@@ -200,6 +202,9 @@ export class FaultProxy {
     switch (fault.kind) {
       case 'reset':
         request.socket.destroy();
+        return;
+      case 'die':
+        void this.refuse();
         return;
       case 'hang':
         request.resume();
