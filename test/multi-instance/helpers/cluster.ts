@@ -154,11 +154,6 @@ async function startInstances(configs: Config[], logger: Logger): Promise<Runnin
   return started.map((result) => (result as PromiseFulfilledResult<RunningTracker>).value);
 }
 
-/** Returns the header that sends a request to instance `index` through the proxy. */
-export function pinTo(index: number): Record<string, string> {
-  return { [PIN_HEADER]: String(index) };
-}
-
 /**
  * A test browser whose requests to the tracker go to the instance in `instance` (round robin
  * when undefined), so a test can act through a chosen instance while cookies and Origin stay
