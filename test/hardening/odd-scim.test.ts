@@ -53,7 +53,7 @@ describe('odd SCIM responses', () => {
     await proxied.close();
   });
 
-  test('the list needs several pages', () => {
+  test('list needs several pages', () => {
     assert.equal(janesIds.length, oracle.count("owner = 'janedoe' AND status = 'issued'"));
     assert.ok(janesIds.length > PAGE_SIZE * 2);
   });
@@ -64,12 +64,12 @@ describe('odd SCIM responses', () => {
     ['too high totalResults', oddScim.totalResults(1000)],
   ];
   for (const [name, fault] of tolerated) {
-    test(`${name}: pages list every delegation`, async () => {
+    test(`${name}: pages list everything`, async () => {
       proxied.proxy.add({ method: 'GET', path: LIST, fault });
       assert.deepEqual((await listAllPages(jane)).sort(), janesIds);
     });
 
-    test(`${name}: a delegation reads and refreshes`, async () => {
+    test(`${name}: delegation refreshes`, async () => {
       proxied.proxy.add({ method: 'GET', path: BY_ID, fault });
       const own = (await listDelegations(jane)).items.find((item) => item.thisBrowser)!;
       const response = await jane.api('POST', `/api/delegations/${own.id}/refresh`);
@@ -77,14 +77,14 @@ describe('odd SCIM responses', () => {
     });
   }
 
-  test('too low totalResults: the list still reads every page', async () => {
+  test('too low totalResults: first page', async () => {
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.totalResults(1) });
     const first = await listDelegations(jane, `?startIndex=1&count=${PAGE_SIZE}`);
     assert.equal(first.items.length, PAGE_SIZE);
     assert.ok(first.totalResults >= PAGE_SIZE, 'the total is at least what was returned');
   });
 
-  test('no Resources with a total is an invalid response', async () => {
+  test('no Resources is an invalid response', async () => {
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.withoutResources });
     const message = /sent an invalid response: a SCIM list response without "Resources" although totalResults is \d+/;
 
@@ -100,7 +100,7 @@ describe('odd SCIM responses', () => {
     ['an empty body', oddScim.emptyBody, /sent an invalid response: HTTP 200 with content type application\/scim\+json and an empty body/],
   ];
   for (const [name, fault, message] of broken) {
-    test(`${name} is a clear error on every page`, async () => {
+    test(`${name}: clear error on every page`, async () => {
       proxied.proxy.add({ method: 'GET', path: LIST, fault });
       proxied.proxy.add({ method: 'GET', path: BY_ID, fault });
       const own = janesIds[0]!;
@@ -137,7 +137,7 @@ describe('revocation with a too low totalResults', () => {
 
   const issuedOf = (owner: string) => oracle.count('owner = ? AND status = ?', owner, 'issued');
 
-  test('revoke-all revokes every page', async () => {
+  test('revoke-all reaches every page', async () => {
     await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'larseriksson', count: 7 } });
     const lars = await signInAs(proxied.stack, LARS, 'www');
     const total = issuedOf('larseriksson');
@@ -152,7 +152,7 @@ describe('revocation with a too low totalResults', () => {
     assert.ok(end.logoutUrl, 'the session ends only once everything is revoked');
   });
 
-  test('bulk revocation by user revokes every page', async () => {
+  test('bulk revocation reaches every page', async () => {
     await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 9 } });
     const admin = await signInAs(proxied.stack, ADMIN, 'www');
     const total = issuedOf('janedoe');
@@ -166,7 +166,7 @@ describe('revocation with a too low totalResults', () => {
     assert.equal(issuedOf('janedoe'), 0);
   });
 
-  test('the admin user page lists every page', async () => {
+  test('admin user page reaches every page', async () => {
     await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'larseriksson', count: 5 } });
     const admin = await signInAs(proxied.stack, ADMIN, 'www');
     const total = issuedOf('larseriksson');
@@ -198,7 +198,7 @@ describe('SCIM server counting from 0', () => {
     await proxied.close();
   });
 
-  test('pages list every delegation once', async () => {
+  test('pages list each delegation once', async () => {
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.zeroBasedStartIndex });
 
     const ids = await listAllPages(jane);

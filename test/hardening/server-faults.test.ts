@@ -130,7 +130,7 @@ describe('authorization server faults', () => {
   });
 
   for (const scenario of SCENARIOS) {
-    test(`${scenario.name}: every action says so`, async () => {
+    test(`${scenario.name}: every action reports it`, async () => {
       for (const action of ACTIONS) {
         if (scenario.fault === 'refuse') await proxied.proxy.refuse();
         else proxied.proxy.add({ path: action.endpoint, fault: scenario.fault });
@@ -150,7 +150,7 @@ describe('authorization server faults', () => {
     });
   }
 
-  test('the delegation survives every fault', async () => {
+  test('delegation survives every fault', async () => {
     assert.equal(oracle.statusOf(delegation.delegationId), 'issued');
     assert.ok(await proxied.stack.tracker.context.store.getTokens(delegation.delegationId), 'tokens kept');
 
@@ -160,7 +160,7 @@ describe('authorization server faults', () => {
     assert.equal(listed.id, delegation.id);
   });
 
-  test('sessions and devices survive every fault', async () => {
+  test('sessions and devices survive', async () => {
     assert.equal((await jane.loadSession()).signedIn, true);
     assert.equal((await admin.loadSession()).signedIn, true);
     const device = await proxied.stack.tracker.context.store.getDevice(jane.cookie('st_device')!);
@@ -201,7 +201,7 @@ describe('authorization server faults', () => {
     }
   });
 
-  test('failed revocations are audited as failed', async () => {
+  test('failed revocations audited as failed', async () => {
     const entries = await proxied.stack.tracker.context.store.queryAudit({ owner: 'janedoe', limit: 1000 });
     const ofDelegation = entries.filter((entry) => entry.delegationId === delegation.delegationId);
     const revocations = ofDelegation.filter((entry) => ['revoke', 'revoke-all'].includes(entry.action));
@@ -214,7 +214,7 @@ describe('authorization server faults', () => {
     assert.ok(failed.every((entry) => /^as_/.test(entry.detail ?? '')), 'the detail names the error code');
   });
 
-  test('reads are retried and then succeed', async () => {
+  test('reads retried until success', async () => {
     const before = proxied.proxy.requestsTo('GET', /^\/um\/admin\/Delegations$/).length;
     proxied.proxy.add({ path: '/um/admin/Delegations', fault: { kind: 'respond', status: 503 }, times: 2 });
 
@@ -228,7 +228,7 @@ describe('authorization server faults', () => {
     );
   });
 
-  test('retries of a read wait between tries', async () => {
+  test('read retries wait between tries', async () => {
     const before = proxied.proxy.requestsTo('GET', /^\/um\/admin\/Delegations$/).length;
     proxied.proxy.add({ path: '/um/admin/Delegations', fault: { kind: 'respond', status: 502 } });
 
@@ -243,7 +243,7 @@ describe('authorization server faults', () => {
     assert.ok(attempts[2]!.receivedAt - attempts[1]!.receivedAt >= 200);
   });
 
-  test('a hanging read stops within its time budget', async () => {
+  test('hanging read stops within budget', async () => {
     const before = proxied.proxy.requestsTo('GET', /^\/um\/admin\/Delegations$/).length;
     proxied.proxy.add({ path: '/um/admin/Delegations', fault: { kind: 'hang' } });
 
@@ -254,7 +254,7 @@ describe('authorization server faults', () => {
     assert.ok(attempts.length >= 2 && attempts.length <= 3, `${attempts.length} tries`);
   });
 
-  test('writes are not repeated after an answer', async () => {
+  test('writes not repeated after an answer', async () => {
     const deletes = () => proxied.proxy.requestsTo('DELETE', /^\/um\/admin\/Delegations\//).length;
     const before = deletes();
     proxied.proxy.add({ method: 'DELETE', path: SCIM, fault: { kind: 'respond', status: 503 } });
@@ -266,7 +266,7 @@ describe('authorization server faults', () => {
     assert.equal(oracle.statusOf(delegation.delegationId), 'issued');
   });
 
-  test('a slow answer within the timeout succeeds', async () => {
+  test('slow answer within timeout succeeds', async () => {
     proxied.proxy.add({ path: SCIM, fault: { kind: 'delay', ms: 300 } });
     proxied.proxy.add({ path: TOKEN, fault: { kind: 'delay', ms: 300 } });
 
@@ -275,7 +275,7 @@ describe('authorization server faults', () => {
     assert.equal(refresh.status, 200, await refresh.clone().text());
   });
 
-  test('revoke-all during an outage keeps everything', async () => {
+  test('revoke-all during outage keeps everything', async () => {
     await proxied.proxy.refuse();
     const response = await jane.api('POST', '/api/revoke-all');
     assert.equal(response.status, 503);
@@ -328,7 +328,7 @@ describe('sign-in while the server fails', () => {
     proxied.proxy.clear();
   });
 
-  test('sign-in works again once the server recovers', async () => {
+  test('sign-in works after recovery', async () => {
     const browser = await signInAs(proxied.stack, JANE, 'www');
     assert.equal((await browser.loadSession()).signedIn, true);
   });
