@@ -142,7 +142,7 @@ function describeServer(config: IdpConfig, server: EmbeddedServer): string {
   }
   lines.push('Clients:');
   for (const client of config.clients) {
-    // Demo secrets are public; configured secrets are never printed.
+    // Demo secrets are public, but configured secrets are never printed.
     const secret = config.demo ? `  secret ${client.secret}` : '';
     lines.push(`  ${client.id.padEnd(14)}${client.kind.padEnd(15)}${secret}`);
   }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { IdpConfig } from '../config/idp.ts';
+import { isLoopback } from '../config/load.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { AccountDirectory } from './accounts.ts';
 import { createFront } from './front.ts';
@@ -34,6 +35,12 @@ export async function startEmbeddedServer(
   if (config.port === 0) {
     throw new Error(
       'idp.port 0 is not supported: the issuer URL contains the port. Choose a free port.',
+    );
+  }
+  // The configuration loader rejects this too; a hand-built IdpConfig must not bypass it.
+  if (config.demo && !isLoopback(config.host)) {
+    throw new Error(
+      `idp.host ${config.host} is not a loopback address while idp.demo is on (public demo accounts and secrets). Listen on 127.0.0.1, or turn demo mode off and configure idp.clients.`,
     );
   }
 

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { idpCommand } from '../../src/cli/idp.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { startEmbeddedServer } from '../../src/idp/server.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const BIN = new URL('../../bin/session-tracker.js', import.meta.url).pathname;
@@ -92,3 +95,35 @@ function readUntil(stream: NodeJS.ReadableStream, marker: string): Promise<strin
     });
   });
 }
+
+describe('startEmbeddedServer', () => {
+  let folder: string;
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'idp-start-'));
+  });
+  after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('rejects demo mode beyond loopback', async () => {
+    const config = loadConfig({
+      env: {},
+      overrides: { idp: { port: await freePort(), dataDir: folder } },
+    }).idp;
+    await assert.rejects(
+      startEmbeddedServer(
+        { ...config, host: '0.0.0.0' },
+        { logger: createLogger({ level: 'silent' }) },
+      ),
+      /not a loopback address while idp.demo is on/,
+    );
+  });
+
+  test('rejects port 0', async () => {
+    const config = loadConfig({ env: {}, overrides: { idp: { dataDir: folder } } }).idp;
+    await assert.rejects(
+      startEmbeddedServer({ ...config, port: 0 }, { logger: createLogger({ level: 'silent' }) }),
+      /idp.port 0 is not supported/,
+    );
+  });
+});

@@ -168,6 +168,39 @@ describe('authorization code flow', () => {
     for (const id of ids) assert.ok(listed.has(id), `delegation ${id} is listed`);
   });
 
+  test('unknown client gets an error page', async () => {
+    const url = new URL(`${idp.config.publicUrl}/oauth/v2/oauth-authorize`);
+    url.search = new URLSearchParams({
+      client_id: 'nobody',
+      response_type: 'code',
+      scope: 'openid',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    const html = await response.text();
+
+    assert.equal(response.status, 400);
+    assert.match(html, /invalid_client/);
+    assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.doesNotMatch(html, /<link|@import|https?:\/\//);
+  });
+
+  test('unregistered redirect_uri gets an error page', async () => {
+    const url = new URL(`${idp.config.publicUrl}/oauth/v2/oauth-authorize`);
+    url.search = new URLSearchParams({
+      client_id: 'www',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: 'http://attacker.example/cb',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null);
+    assert.match(await response.text(), /redirect_uri/);
+  });
+
   test('authorization without PKCE is rejected', async () => {
     const url = new URL(`${idp.config.publicUrl}/oauth/v2/oauth-authorize`);
     const redirectUri = idp.config.clients[0]!.redirectUris[0]!;

@@ -3,7 +3,7 @@ import type { SqliteDatabase } from './database.ts';
 import { nowSeconds, type DelegationStore, type GrantPayload } from './delegations.ts';
 
 /**
- * Decides whether oidc-provider may delete every token of a grant in the current request.
+ * A check of whether oidc-provider may delete every token of a grant in the current request.
  * oidc-provider does so after a token revocation and a logout too, which Curity does not.
  */
 export type CascadePolicy = () => boolean;

@@ -5,7 +5,7 @@ import { nowSeconds } from './delegations.ts';
 
 /** Keys the embedded server generates once and reuses after a restart. */
 export interface ServerSecrets {
-  /** Private RS256 signing key: signs ID tokens and phantom-token JWTs; its public half is in the JWKS. */
+  /** Private RS256 key that signs ID tokens and phantom-token JWTs. Its public half is in the JWKS. */
   signingKey: JWK & { kid: string };
   /** Keys that sign oidc-provider's cookies. */
   cookieKeys: string[];
