@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminRoutes } from './admin/routes.ts';
 import type { TrackerContext } from './context.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './http/framework-errors.ts';
 import { installBodyParsers } from './http/json-body.ts';
 import { installRequestLog } from './http/request-log.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
@@ -27,6 +28,9 @@ export async function buildTrackerApp(context: TrackerContext): Promise<FastifyI
     genReqId: () => randomUUID(),
     trustProxy: context.config.tracker.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler(context.config.tracker.publicUrl),
+    clientErrorHandler: clientErrorHandler(context.logger as FastifyBaseLogger),
   });
 
   installBodyParsers(app);
