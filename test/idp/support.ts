@@ -7,7 +7,7 @@ import type { IdpConfig } from '../../src/config/idp.ts';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/idp/server.ts';
 import { openDatabase } from '../../src/idp/store/database.ts';
 import { DelegationStore } from '../../src/idp/store/delegations.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { freePort } from '../helpers/ports.ts';
 import { isRedirect, parseForm, TestBrowser } from '../helpers/test-browser.ts';
 
@@ -25,7 +25,10 @@ export interface TestIdp {
   close(): Promise<void>;
 }
 
-export async function startTestIdp(idpOverrides: Record<string, unknown> = {}): Promise<TestIdp> {
+export async function startTestIdp(
+  idpOverrides: Record<string, unknown> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestIdp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'idp-test-'));
   const config = loadConfig({
     env: {},
@@ -34,7 +37,7 @@ export async function startTestIdp(idpOverrides: Record<string, unknown> = {}): 
       tracker: { port: await freePort() },
     },
   }).idp;
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   let server: EmbeddedServer | undefined = await startEmbeddedServer(config, { logger });
   const idp: TestIdp = {
