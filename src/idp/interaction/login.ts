@@ -8,7 +8,7 @@ import { loginPageBody, messageBody } from '../pages.ts';
 import { INTERACTION_PATH } from '../provider/routes.ts';
 import type { DelegationStore } from '../store/delegations.ts';
 
-/** Largest sign-in form accepted: a username, a password and the CSRF token. */
+/** Maximum size of the sign-in form in bytes: a username, a password and the CSRF token. */
 const MAX_FORM_BYTES = 8 * 1024;
 
 export interface InteractionDependencies {
@@ -49,7 +49,7 @@ export async function handleInteraction(
       deps,
       400,
       'Sign-in failed',
-      `The server asked for "${details.prompt.name}", which this page does not handle.`,
+      `oidc-provider requested the prompt "${details.prompt.name}", which this page does not handle.`,
     );
     return;
   }
@@ -77,6 +77,10 @@ async function loadInteraction(
   } catch (error) {
     if (!(error instanceof errors.SessionNotFound)) throw error;
   }
+  deps.logger.info(
+    { method: req.method },
+    'sign-in page requested for an expired or unknown sign-in',
+  );
   sendMessage(
     res,
     deps,
@@ -93,7 +97,12 @@ async function submitLogin(
   details: InteractionDetails,
   deps: InteractionDependencies,
 ): Promise<void> {
+  const clientId = String(details.params.client_id);
   if (isCrossSite(req, deps.publicOrigin)) {
+    deps.logger.warn(
+      { clientId, origin: req.headers.origin },
+      'sign-in form rejected: sent from another site',
+    );
     sendMessage(res, deps, 403, 'Sign-in rejected', 'The form was sent from another site.');
     return;
   }
@@ -103,11 +112,13 @@ async function submitLogin(
     form = await readFormBody(req, MAX_FORM_BYTES);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
+    deps.logger.info({ clientId, status: error.status }, `sign-in form rejected: ${error.message}`);
     sendMessage(res, deps, error.status, 'Sign-in failed', error.message);
     return;
   }
 
   if (!csrfTokenMatches(singleValue(form, 'csrf'), details.uid, deps.csrfKey)) {
+    deps.logger.warn({ clientId }, 'sign-in form rejected: missing or wrong CSRF token');
     sendMessage(
       res,
       deps,
@@ -120,9 +131,13 @@ async function submitLogin(
 
   const username = singleValue(form, 'username')?.trim() ?? '';
   const account = deps.accounts.verify(username, singleValue(form, 'password') ?? '');
-  const clientId = String(details.params.client_id);
   if (!account) {
-    deps.logger.info({ username, clientId }, 'sign-in failed: wrong username or password');
+    // An unknown username is not logged: people sometimes type their password into that field.
+    const known = deps.accounts.find(username) !== undefined;
+    deps.logger.info(
+      { username: known ? username : '[unknown]', clientId },
+      'sign-in failed: wrong username or password',
+    );
     await sendLoginPage(res, details, deps, 401, {
       username,
       errorMessage: 'The username or password is incorrect. Try again.',
@@ -156,6 +171,10 @@ async function grantConsent(
   };
   const accountId = details.session?.accountId;
   if (!accountId) {
+    deps.logger.info(
+      { clientId: details.params.client_id },
+      'consent requested without a signed-in user',
+    );
     sendMessage(
       res,
       deps,

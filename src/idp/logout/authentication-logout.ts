@@ -33,6 +33,10 @@ export async function handleAuthenticationLogout(
       redirectUri === undefined
         ? 'The logout request needs exactly one redirect_uri parameter.'
         : 'The redirect_uri is not on the logout allowlist (idp.logoutRedirectAllowlist).';
+    // Only the origin: the rest of a rejected URL may carry anything.
+    const origin =
+      redirectUri === undefined ? undefined : (URL.parse(redirectUri)?.origin ?? 'unparsable');
+    deps.logger.info({ redirectOrigin: origin }, `logout rejected: ${text}`);
     sendPage(res, {
       status: 400,
       title: 'Logout failed',

@@ -14,7 +14,7 @@ import { cspNonceOf } from './security-headers.ts';
 import { CURITY_ROUTES, INTERACTION_PATH } from './routes.ts';
 import { assertUserAgentId } from './user-agent-id.ts';
 
-/** Lifetime of the single sign-on session: a working day. Curity's default is similar. */
+/** Lifetime of the single sign-on session: a working day. */
 const SESSION_TTL_SECONDS = 8 * 3600;
 /** Time a user has to finish the sign-in page. */
 const INTERACTION_TTL_SECONDS = 10 * 60;
@@ -30,9 +30,9 @@ export interface ConfigurationDependencies {
 }
 
 /**
- * oidc-provider settings that make it behave like Curity Identity Server: Curity's endpoint paths,
- * PKCE on every authorization, a new grant (delegation) per authorization, refresh tokens for
- * every web client, rotation unless `reuseRefreshTokens`, and tokens that outlive the single
+ * Builds oidc-provider settings that make it behave like Curity Identity Server: Curity's endpoint
+ * paths, PKCE on every authorization, a new grant (delegation) per authorization, refresh tokens
+ * for every web client, rotation unless `reuseRefreshTokens`, and tokens that outlive the single
  * sign-on session.
  */
 export function buildConfiguration(deps: ConfigurationDependencies): Configuration {
@@ -51,7 +51,8 @@ export function buildConfiguration(deps: ConfigurationDependencies): Configurati
 
     scopes: ['openid', 'profile', 'offline_access', ...config.scimRequiredScopes],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'groups'] },
-    // Curity puts the profile claims into the ID token even when an access token is issued.
+    // The ID token carries the profile claims even when an access token is issued, because the
+    // tracker reads the username, name and groups from it.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],

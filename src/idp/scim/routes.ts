@@ -48,6 +48,12 @@ export async function handleScim(
     await route(req, res, path, deps, client);
   } catch (error) {
     if (!(error instanceof ScimError)) throw error;
+    // Authentication failures are worth seeing at the default level; bad queries are not.
+    const level = error.status === 401 || error.status === 403 ? 'info' : 'debug';
+    deps.logger[level](
+      { method: req.method, status: error.status, scimType: error.scimType },
+      `SCIM request rejected: ${error.message}`,
+    );
     sendScim(res, error.status, error.toBody(), error.headers);
   }
 }
