@@ -246,8 +246,9 @@ function csrfTokenMatches(received: string | undefined, uid: string, key: string
 }
 
 /**
- * Fails closed on `Sec-Fetch-Site: cross-site` and on an Origin other than this server's, which
- * is its public URL or the Host the browser addressed (a browser always sets Host to the target).
+ * Returns whether the form came from another site: `Sec-Fetch-Site: cross-site`, or an Origin
+ * other than this server's. This server's origin is its public URL or the Host the browser
+ * addressed, because a browser always sets Host to the target.
  */
 function isCrossSite(req: IncomingMessage, publicOrigin: string): boolean {
   if (req.headers['sec-fetch-site'] === 'cross-site') return true;

@@ -18,7 +18,7 @@ import { assertUserAgentId } from './user-agent-id.ts';
 const SESSION_TTL_SECONDS = 8 * 3600;
 /** Time a user has to finish the sign-in page. */
 const INTERACTION_TTL_SECONDS = 10 * 60;
-/** RFC 6749 §4.1.2 recommends at most 10 minutes; one minute is oidc-provider's default. */
+/** RFC 6749 §4.1.2 recommends at most 10 minutes, and oidc-provider's default is one minute. */
 const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 
 export interface ConfigurationDependencies {

@@ -48,7 +48,7 @@ export async function handleScim(
     await route(req, res, path, deps, client);
   } catch (error) {
     if (!(error instanceof ScimError)) throw error;
-    // Authentication failures are worth seeing at the default level; bad queries are not.
+    // Authentication failures are worth seeing at the default level, but bad queries are not.
     const level = error.status === 401 || error.status === 403 ? 'info' : 'debug';
     deps.logger[level](
       { method: req.method, status: error.status, scimType: error.scimType },
