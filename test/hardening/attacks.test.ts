@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildTrackerApp } from '../../src/tracker/app.ts';
-import { followToCallback, startLogin, startStack, TestBrowser, TEST_USER_AGENTS, type Stack } from '../helpers/stack.ts';
+import {
+  followToCallback,
+  startLogin,
+  startStack,
+  TestBrowser,
+  TEST_USER_AGENTS,
+  type Stack,
+} from '../helpers/stack.ts';
 import { DelegationOracle } from '../tracker/admin/oracle.ts';
-import { ADMIN, JANE, LARS, listDelegations, onlyOfClient, signInAs, type ListedDelegation } from '../tracker/accounts.ts';
+import {
+  ADMIN,
+  JANE,
+  LARS,
+  listDelegations,
+  onlyOfClient,
+  signInAs,
+  type ListedDelegation,
+} from '../tracker/accounts.ts';
 import { listRoutes, STATE_CHANGING_METHODS, type RouteInfo } from './support/routes.ts';
 
 /** Request bodies that would take effect if the CSRF check let the request through. */
@@ -22,15 +37,36 @@ interface Forgery {
 
 const FORGERIES: Forgery[] = [
   { name: 'no Origin', headers: (_origin, token) => ({ 'x-csrf-token': token }) },
-  { name: 'foreign Origin', headers: (_origin, token) => ({ origin: 'https://attacker.example', 'x-csrf-token': token }) },
+  {
+    name: 'foreign Origin',
+    headers: (_origin, token) => ({ origin: 'https://attacker.example', 'x-csrf-token': token }),
+  },
   { name: 'Origin null', headers: (_origin, token) => ({ origin: 'null', 'x-csrf-token': token }) },
-  { name: 'Origin on another port', headers: (origin, token) => ({ origin: origin.replace(/:\d+$/, ':1'), 'x-csrf-token': token }) },
-  { name: 'Origin as a prefix', headers: (origin, token) => ({ origin: `${origin}.attacker.example`, 'x-csrf-token': token }) },
-  { name: 'cross-site fetch', headers: (_origin, token) => ({ 'sec-fetch-site': 'cross-site', 'x-csrf-token': token }) },
-  { name: 'same-site fetch', headers: (_origin, token) => ({ 'sec-fetch-site': 'same-site', 'x-csrf-token': token }) },
+  {
+    name: 'Origin on another port',
+    headers: (origin, token) => ({ origin: origin.replace(/:\d+$/, ':1'), 'x-csrf-token': token }),
+  },
+  {
+    name: 'Origin as a prefix',
+    headers: (origin, token) => ({ origin: `${origin}.attacker.example`, 'x-csrf-token': token }),
+  },
+  {
+    name: 'cross-site fetch',
+    headers: (_origin, token) => ({ 'sec-fetch-site': 'cross-site', 'x-csrf-token': token }),
+  },
+  {
+    name: 'same-site fetch',
+    headers: (_origin, token) => ({ 'sec-fetch-site': 'same-site', 'x-csrf-token': token }),
+  },
   { name: 'missing token', headers: (origin) => ({ origin }) },
-  { name: 'wrong token', headers: (origin, token) => ({ origin, 'x-csrf-token': flipLastCharacter(token) }) },
-  { name: "another session's token", headers: (origin, _token, other) => ({ origin, 'x-csrf-token': other }) },
+  {
+    name: 'wrong token',
+    headers: (origin, token) => ({ origin, 'x-csrf-token': flipLastCharacter(token) }),
+  },
+  {
+    name: "another session's token",
+    headers: (origin, _token, other) => ({ origin, 'x-csrf-token': other }),
+  },
   { name: 'empty token', headers: (origin) => ({ origin, 'x-csrf-token': '' }) },
 ];
 
@@ -88,12 +124,17 @@ describe('cross-site requests', () => {
   test('every state-changing route rejects forgeries', async () => {
     for (const route of stateChanging()) {
       const victim = route.path.startsWith('/api/admin/') ? admin : jane;
-      const path = route.path.replace(':id', encodeURIComponent(target.id)).replace(':username', 'janedoe');
+      const path = route.path
+        .replace(':id', encodeURIComponent(target.id))
+        .replace(':username', 'janedoe');
       const token = route.path === '/api/login' ? 'pre-session' : victim.csrfToken!;
       const body = JSON.stringify(BODIES[route.path] ?? {});
 
       for (const forgery of FORGERIES) {
-        const headers = { 'content-type': 'application/json', ...forgery.headers(stack.trackerUrl, token, lars.csrfToken!) };
+        const headers = {
+          'content-type': 'application/json',
+          ...forgery.headers(stack.trackerUrl, token, lars.csrfToken!),
+        };
         const response = await victim.fetch(path, { method: route.method, headers, body });
         const where = `${forgery.name}: ${route.method} ${route.path}`;
         assert.equal(response.status, 403, where);
@@ -108,16 +149,25 @@ describe('cross-site requests', () => {
       const victim = route.path.startsWith('/api/admin/') ? admin : jane;
       const response = await victim.fetch(path, {
         method: route.method,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://attacker.example' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://attacker.example',
+        },
         body: 'clientId=www&dryRun=false',
       });
-      assert.ok([403, 415].includes(response.status), `${route.method} ${route.path}: ${response.status}`);
+      assert.ok(
+        [403, 415].includes(response.status),
+        `${route.method} ${route.path}: ${response.status}`,
+      );
     }
   });
 
   test('no GET route of the API changes state', () => {
     for (const path of ['/api/logout', '/api/revoke-all', '/api/login', '/api/admin/bulk-revoke']) {
-      assert.ok(!routes.some((route) => route.method === 'GET' && route.path === path), `GET ${path}`);
+      assert.ok(
+        !routes.some((route) => route.method === 'GET' && route.path === path),
+        `GET ${path}`,
+      );
     }
   });
 
@@ -127,7 +177,9 @@ describe('cross-site requests', () => {
     assert.equal((await admin.loadSession()).signedIn, true);
     const audit = await stack.tracker.context.store.queryAudit({ owner: 'janedoe', limit: 1000 });
     assert.deepEqual(
-      audit.filter((entry) => entry.action !== 'sign-in').map((entry) => `${entry.action} ${entry.result}`),
+      audit
+        .filter((entry) => entry.action !== 'sign-in')
+        .map((entry) => `${entry.action} ${entry.result}`),
       [],
       'no action was recorded for the victim',
     );
@@ -166,7 +218,11 @@ describe("another user's delegations", () => {
       janes.delegationId,
     ];
     for (const id of spellings) {
-      for (const [method, suffix] of [['POST', '/refresh'], ['POST', '/introspect'], ['DELETE', '']] as const) {
+      for (const [method, suffix] of [
+        ['POST', '/refresh'],
+        ['POST', '/introspect'],
+        ['DELETE', ''],
+      ] as const) {
         const response = await lars.api(method, `/api/delegations/${id}${suffix}`);
         const where = `${method} ${id}${suffix}`;
         assert.equal(response.status, 404, where);
@@ -197,8 +253,14 @@ describe("another user's delegations", () => {
     assert.ok(await stack.tracker.context.store.getTokens(janes.delegationId));
     const refresh = await jane.api('POST', `/api/delegations/${janes.id}/refresh`);
     assert.equal(refresh.status, 200);
-    const audit = await stack.tracker.context.store.queryAudit({ actor: 'larseriksson', limit: 1000 });
-    assert.ok(!audit.some((entry) => entry.owner === 'janedoe'), "no entry of lars's acts on jane's delegations");
+    const audit = await stack.tracker.context.store.queryAudit({
+      actor: 'larseriksson',
+      limit: 1000,
+    });
+    assert.ok(
+      !audit.some((entry) => entry.owner === 'janedoe'),
+      "no entry of lars's acts on jane's delegations",
+    );
   });
 });
 
@@ -238,8 +300,14 @@ describe('session fixation and replay', () => {
 
     assert.notEqual(victim.cookie('st_session'), attacker.cookie('st_session'));
     assert.equal((await victim.loadSession()).user.username, 'janedoe');
-    assert.deepEqual(await attacker.loadSession(), { signedIn: false }, "the attacker's session is gone");
-    const victims = (await listDelegations(victim)).items.find((item) => item.thisBrowser && item.clientId === 'www')!;
+    assert.deepEqual(
+      await attacker.loadSession(),
+      { signedIn: false },
+      "the attacker's session is gone",
+    );
+    const victims = (await listDelegations(victim)).items.find(
+      (item) => item.thisBrowser && item.clientId === 'www',
+    )!;
     assert.ok(victims, "the victim's new delegation");
 
     // Signing in again on the shared device gives the attacker his own session, never the victim's tokens.

@@ -32,7 +32,12 @@ const ODD_IDS = [
 ];
 
 /** Codes a rejected id may get: never 500, never another user's delegation. */
-const ID_REJECTIONS = new Set(['delegation_not_found', 'invalid_request', 'invalid_delegation_id', 'not_found']);
+const ID_REJECTIONS = new Set([
+  'delegation_not_found',
+  'invalid_request',
+  'invalid_delegation_id',
+  'not_found',
+]);
 
 const NON_ASCII_USERNAMES = ['jürgen', 'Åsa', 'Ñoño', '日本語', 'Ελένη', 'a\u0308', '🙂'];
 
@@ -113,12 +118,22 @@ describe('bad input to the tracker', () => {
   });
 
   test('malformed paths are invalid_request', async () => {
-    for (const path of ['/api/delegations/%/refresh', '/api/delegations/%zz', '/api/delegations/%C0%AF/introspect', '/api/admin/users/%E0%A4%A']) {
-      const response = await send(path.includes('admin') ? admin : jane, path.endsWith('zz') ? 'DELETE' : path.includes('users') ? 'GET' : 'POST', path);
+    for (const path of [
+      '/api/delegations/%/refresh',
+      '/api/delegations/%zz',
+      '/api/delegations/%C0%AF/introspect',
+      '/api/admin/users/%E0%A4%A',
+    ]) {
+      const response = await send(
+        path.includes('admin') ? admin : jane,
+        path.endsWith('zz') ? 'DELETE' : path.includes('users') ? 'GET' : 'POST',
+        path,
+      );
       assert.equal(response.status, 400, path);
       assert.deepEqual(errorOf(response), {
         code: 'invalid_request',
-        message: 'The request path is not a valid URL: it contains a malformed percent-encoding. Write a literal % as %25.',
+        message:
+          'The request path is not a valid URL: it contains a malformed percent-encoding. Write a literal % as %25.',
       });
       assert.equal(response.headers['x-frame-options'], 'DENY', `${path}: security headers`);
       assert.equal(response.headers['cache-control'], 'no-store', `${path}: no-store`);
@@ -138,18 +153,28 @@ describe('bad input to the tracker', () => {
   test('odd client ids at sign-in', async () => {
     for (const clientId of [...ODD_IDS.slice(0, -1), 'www ', 'WWW', 'www\u0000']) {
       const browser = new TestBrowser(stack.trackerUrl);
-      const response = await browser.api('POST', '/api/login', { body: { clientId }, csrf: 'pre-session' });
+      const response = await browser.api('POST', '/api/login', {
+        body: { clientId },
+        csrf: 'pre-session',
+      });
       const body = await response.json();
       assert.equal(response.status, 400, clientId);
       assert.equal(body.error.code, 'unknown_client', clientId);
-      assert.ok(body.error.message.includes(`"${clientId}"`), `the message names ${JSON.stringify(clientId)}`);
+      assert.ok(
+        body.error.message.includes(`"${clientId}"`),
+        `the message names ${JSON.stringify(clientId)}`,
+      );
     }
   });
 
   test('client ids of the wrong type or size', async () => {
     // Fastify's Ajv coerces scalars to the schema's type, so 42 is the unknown client "42".
     const cases: [unknown, string, RegExp][] = [
-      [{ clientId: 'x'.repeat(201) }, 'invalid_request', /"clientId": must NOT have more than 200 characters/],
+      [
+        { clientId: 'x'.repeat(201) },
+        'invalid_request',
+        /"clientId": must NOT have more than 200 characters/,
+      ],
       [{ clientId: '' }, 'invalid_request', /"clientId": must NOT have fewer than 1 characters/],
       [{ clientId: null }, 'invalid_request', /"clientId": must NOT have fewer than 1 characters/],
       [{ clientId: { id: 'www' } }, 'invalid_request', /"clientId": must be string/],
@@ -159,7 +184,10 @@ describe('bad input to the tracker', () => {
       ['www', 'invalid_request', /"body": must be object/],
     ];
     for (const [body, code, message] of cases) {
-      const response = await new TestBrowser(stack.trackerUrl).api('POST', '/api/login', { body, csrf: 'pre-session' });
+      const response = await new TestBrowser(stack.trackerUrl).api('POST', '/api/login', {
+        body,
+        csrf: 'pre-session',
+      });
       const error = (await response.json()).error;
       assert.equal(response.status, 400, JSON.stringify(body));
       assert.equal(error.code, code, JSON.stringify(body));
@@ -173,9 +201,13 @@ describe('bad input to the tracker', () => {
       assert.equal(detail.username, username);
       assert.equal(detail.total, 0, username);
 
-      const page = await admin.getJson(`/api/admin/delegations?user=${encodeURIComponent(username)}`);
+      const page = await admin.getJson(
+        `/api/admin/delegations?user=${encodeURIComponent(username)}`,
+      );
       assert.equal(page.totalResults, 0, username);
-      const prefix = await admin.getJson(`/api/admin/delegations?userPrefix=${encodeURIComponent(username)}`);
+      const prefix = await admin.getJson(
+        `/api/admin/delegations?userPrefix=${encodeURIComponent(username)}`,
+      );
       assert.equal(prefix.totalResults, 0, username);
     }
   });
@@ -194,18 +226,26 @@ describe('bad input to the tracker', () => {
       const detail = await admin.getJson(`/api/admin/users/${encodeURIComponent(value)}`);
       assert.equal(detail.total, 0, value);
 
-      const dryRun = await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: value }, dryRun: true } });
+      const dryRun = await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: value }, dryRun: true },
+      });
       assert.equal((await dryRun.json()).total, 0, `bulk dry run for ${value}`);
     }
   });
 
   test('control characters in filters are rejected', async () => {
     for (const value of ['jane\ndoe', 'jane\u0000', 'a\tb', '\u007f']) {
-      const response = await admin.api('GET', `/api/admin/delegations?user=${encodeURIComponent(value)}`);
+      const response = await admin.api(
+        'GET',
+        `/api/admin/delegations?user=${encodeURIComponent(value)}`,
+      );
       assert.equal(response.status, 400, JSON.stringify(value));
       const error = (await response.json()).error;
       assert.equal(error.code, 'invalid_request');
-      assert.match(error.message, /^Invalid parameter "user": expected text of 1 to 256 characters without control characters/);
+      assert.match(
+        error.message,
+        /^Invalid parameter "user": expected text of 1 to 256 characters without control characters/,
+      );
     }
   });
 
@@ -214,16 +254,28 @@ describe('bad input to the tracker', () => {
     const response = await rawRequest(stack.tracker.url, {
       method: 'POST',
       path: '/api/login',
-      headers: { origin: stack.trackerUrl, 'x-csrf-token': 'pre-session', 'content-type': 'application/json' },
+      headers: {
+        origin: stack.trackerUrl,
+        'x-csrf-token': 'pre-session',
+        'content-type': 'application/json',
+      },
       body,
     });
     assert.equal(response.status, 413);
-    assert.deepEqual(errorOf(response), { code: 'payload_too_large', message: 'The request body is too large.' });
+    assert.deepEqual(errorOf(response), {
+      code: 'payload_too_large',
+      message: 'The request body is too large.',
+    });
 
     const ids = Array.from({ length: 1001 }, (_, index) => `id-${index}`);
-    const bulk = await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { ids }, dryRun: false } });
+    const bulk = await admin.api('POST', '/api/admin/bulk-revoke', {
+      body: { target: { ids }, dryRun: false },
+    });
     assert.equal(bulk.status, 400);
-    assert.match((await bulk.json()).error.message, /"target\.ids" must be a list of 1 to 1000 SCIM ids/);
+    assert.match(
+      (await bulk.json()).error.message,
+      /"target\.ids" must be a list of 1 to 1000 SCIM ids/,
+    );
   });
 
   test('oversized headers are headers_too_large', async () => {
@@ -234,23 +286,66 @@ describe('bad input to the tracker', () => {
     assert.equal(response.status, 431);
     assert.deepEqual(errorOf(response), {
       code: 'headers_too_large',
-      message: 'The request headers are too large. Delete the cookies of this site and reload the page.',
+      message:
+        'The request headers are too large. Delete the cookies of this site and reload the page.',
     });
   });
 
   test('repeated and missing parameters', async () => {
     const cases: [TestBrowser, string, string, unknown, RegExp][] = [
       [jane, 'GET', '/api/delegations?count=1&count=2', undefined, /"count": must be integer/],
-      [jane, 'GET', '/api/delegations?startIndex=1&startIndex=1', undefined, /"startIndex": must be integer/],
-      [admin, 'GET', '/api/admin/delegations?user=a&user=b', undefined, /"user": expected a single value/],
-      [admin, 'GET', '/api/admin/audit?limit=1&limit=2', undefined, /"limit": expected a single value/],
+      [
+        jane,
+        'GET',
+        '/api/delegations?startIndex=1&startIndex=1',
+        undefined,
+        /"startIndex": must be integer/,
+      ],
+      [
+        admin,
+        'GET',
+        '/api/admin/delegations?user=a&user=b',
+        undefined,
+        /"user": expected a single value/,
+      ],
+      [
+        admin,
+        'GET',
+        '/api/admin/audit?limit=1&limit=2',
+        undefined,
+        /"limit": expected a single value/,
+      ],
       [admin, 'GET', '/api/admin/audit/export', undefined, /"format": expected csv or jsonl/],
-      [admin, 'GET', '/api/admin/audit/export?format=csv&format=jsonl', undefined, /"format": expected a single value/],
-      [admin, 'GET', '/api/admin/delegations?nickname=x', undefined, /Unknown parameter "nickname"/],
+      [
+        admin,
+        'GET',
+        '/api/admin/audit/export?format=csv&format=jsonl',
+        undefined,
+        /"format": expected a single value/,
+      ],
+      [
+        admin,
+        'GET',
+        '/api/admin/delegations?nickname=x',
+        undefined,
+        /Unknown parameter "nickname"/,
+      ],
       [admin, 'POST', '/api/admin/bulk-revoke', {}, /"dryRun": expected true or false/],
       [admin, 'POST', '/api/admin/bulk-revoke', { dryRun: true }, /target must be an object/],
-      [admin, 'POST', '/api/admin/bulk-revoke', { target: {}, dryRun: true }, /target needs "user", "client" \(or both\) or "ids"/],
-      [jane, 'POST', `/api/delegations/any/introspect`, { mode: { json: true } }, /"mode": must be string/],
+      [
+        admin,
+        'POST',
+        '/api/admin/bulk-revoke',
+        { target: {}, dryRun: true },
+        /target needs "user", "client" \(or both\) or "ids"/,
+      ],
+      [
+        jane,
+        'POST',
+        `/api/delegations/any/introspect`,
+        { mode: { json: true } },
+        /"mode": must be string/,
+      ],
     ];
     for (const [browser, method, path, body, message] of cases) {
       const response = await browser.api(method, path, { body });
@@ -297,8 +392,15 @@ describe('bad input to the embedded server', () => {
       const form = await openLoginForm(browser);
       const response = await browser.fetch(form.action, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: form.action.origin },
-        body: new URLSearchParams({ ...form.fields, username, password: 'jane-demo-pass' }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: form.action.origin,
+        },
+        body: new URLSearchParams({
+          ...form.fields,
+          username,
+          password: 'jane-demo-pass',
+        }).toString(),
       });
       assert.equal(response.status, 401, username);
       assert.match(await response.text(), /The username or password is incorrect/);
@@ -311,7 +413,11 @@ describe('bad input to the embedded server', () => {
     const response = await browser.fetch(form.action, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: form.action.origin },
-      body: new URLSearchParams({ ...form.fields, username: 'janedoe', password: 'x'.repeat(9000) }).toString(),
+      body: new URLSearchParams({
+        ...form.fields,
+        username: 'janedoe',
+        password: 'x'.repeat(9000),
+      }).toString(),
     });
     assert.equal(response.status, 413);
     assert.match(await response.text(), /larger than 8192 bytes/);
@@ -319,7 +425,9 @@ describe('bad input to the embedded server', () => {
 
   test('repeated authorization parameters are 400', async () => {
     const query = 'client_id=www&client_id=www2&response_type=code&scope=openid';
-    const response = await fetch(`${stack.idpUrl}/oauth/v2/oauth-authorize?${query}`, { redirect: 'manual' });
+    const response = await fetch(`${stack.idpUrl}/oauth/v2/oauth-authorize?${query}`, {
+      redirect: 'manual',
+    });
     assert.equal(response.status, 400);
     assert.match(await response.text(), /client_id/);
   });
@@ -333,8 +441,16 @@ describe('bad input to the embedded server', () => {
   });
 
   test('malformed SCIM paths are 4xx', async () => {
-    for (const path of ['/um/admin/Delegations/%', '/um/admin/Delegations/%zz', '/um/admin/Delegations/a%2Fb', `/um/admin/Delegations/${'x'.repeat(5000)}`]) {
-      const response = await rawRequest(stack.idp.url, { path, headers: { authorization: 'Bearer not-a-token' } });
+    for (const path of [
+      '/um/admin/Delegations/%',
+      '/um/admin/Delegations/%zz',
+      '/um/admin/Delegations/a%2Fb',
+      `/um/admin/Delegations/${'x'.repeat(5000)}`,
+    ]) {
+      const response = await rawRequest(stack.idp.url, {
+        path,
+        headers: { authorization: 'Bearer not-a-token' },
+      });
       assert.ok(response.status >= 400, `${path.slice(0, 60)}: ${response.status}`);
       assert.ok(response.status < 500, `${path.slice(0, 60)}: ${response.status}`);
     }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildTrackerApp } from '../../src/tracker/app.ts';
 import { isRedirect, parseForm } from '../helpers/test-browser.ts';
-import { followToCallback, startLogin, startStack, TestBrowser, type Stack } from '../helpers/stack.ts';
+import {
+  followToCallback,
+  startLogin,
+  startStack,
+  TestBrowser,
+  type Stack,
+} from '../helpers/stack.ts';
 import { JANE, signInAs } from '../tracker/accounts.ts';
 import { listRoutes } from './support/routes.ts';
 
@@ -39,7 +45,17 @@ class RecordingBrowser extends TestBrowser {
 const ATTACKER = 'https://attacker.example';
 
 /** Query parameters that web applications commonly read a return URL from. */
-const RETURN_PARAMETERS = ['next', 'return_to', 'returnTo', 'redirect', 'redirect_uri', 'url', 'continue', 'goto', 'target'];
+const RETURN_PARAMETERS = [
+  'next',
+  'return_to',
+  'returnTo',
+  'redirect',
+  'redirect_uri',
+  'url',
+  'continue',
+  'goto',
+  'target',
+];
 
 /** Values that lead a browser off-site when a redirect copies them into Location. */
 const OFFSITE_VALUES = [
@@ -53,7 +69,14 @@ const OFFSITE_VALUES = [
 ];
 
 /** Paths that some static file servers redirect to a scheme-relative or backslash URL. */
-const TRICKY_PATHS = ['//attacker.example', '//attacker.example/%2e%2e', '/%2F%2Fattacker.example', '/\\attacker.example', '/.%2E/attacker', '/assets/..%2F..%2F'];
+const TRICKY_PATHS = [
+  '//attacker.example',
+  '//attacker.example/%2e%2e',
+  '/%2F%2Fattacker.example',
+  '/\\attacker.example',
+  '/.%2E/attacker',
+  '/assets/..%2F..%2F',
+];
 
 describe('redirects, framing and cookies', () => {
   let stack: Stack;
@@ -76,14 +99,20 @@ describe('redirects, framing and cookies', () => {
   const assertStaysHome = (seen: Seen, where: string) => {
     if (!isRedirect(seen.status)) return;
     const location = seen.location ?? '';
-    assert.doesNotMatch(location, /^\s*(\/\/|\/\\|\\|javascript:)/i, `${where}: Location ${location}`);
+    assert.doesNotMatch(
+      location,
+      /^\s*(\/\/|\/\\|\\|javascript:)/i,
+      `${where}: Location ${location}`,
+    );
     const target = new URL(location, seen.url);
     assert.ok(allowedOrigins.has(target.origin), `${where}: Location ${location} leaves the site`);
   };
 
   /** Runs a whole sign-in, an API call and a logout through the server's pages. */
   const fullFlow = async (target: Stack): Promise<RecordingBrowser> => {
-    const browser = new RecordingBrowser(target.trackerUrl, undefined, { listenUrl: target.tracker.url });
+    const browser = new RecordingBrowser(target.trackerUrl, undefined, {
+      listenUrl: target.tracker.url,
+    });
     await signInAs(target, JANE, 'www', browser);
     await browser.api('GET', '/api/delegations');
     const { logoutUrl } = await (await browser.api('POST', '/api/logout')).json();
@@ -92,7 +121,10 @@ describe('redirects, framing and cookies', () => {
     if (form) {
       ({ response, url } = await browser.navigate(form.action, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: form.action.origin },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: form.action.origin,
+        },
         body: new URLSearchParams({ ...form.fields, logout: 'yes' }).toString(),
       }));
     }
@@ -122,7 +154,10 @@ describe('redirects, framing and cookies', () => {
         }
       }
     }
-    assert.ok(routes.some((route) => route.path === '/auth/callback'), 'the callback was checked');
+    assert.ok(
+      routes.some((route) => route.path === '/auth/callback'),
+      'the callback was checked',
+    );
   });
 
   test('tricky paths never redirect off-site', async () => {
@@ -140,7 +175,9 @@ describe('redirects, framing and cookies', () => {
     assert.ok(redirects.length >= 3, 'the flow redirected');
     for (const seen of redirects) assertStaysHome(seen, `${seen.url.pathname}`);
 
-    const toTracker = redirects.filter((seen) => new URL(seen.location!, seen.url).origin === new URL(stack.trackerUrl).origin);
+    const toTracker = redirects.filter(
+      (seen) => new URL(seen.location!, seen.url).origin === new URL(stack.trackerUrl).origin,
+    );
     for (const seen of toTracker) {
       const path = new URL(seen.location!, seen.url).pathname;
       assert.ok(['/auth/callback', '/auth/logged-out', '/'].includes(path), `redirect to ${path}`);
@@ -172,7 +209,12 @@ describe('redirects, framing and cookies', () => {
 
   test('logout endpoints reject foreign targets', async () => {
     const browser = new RecordingBrowser(stack.trackerUrl);
-    const targets = [`${ATTACKER}/`, `${stack.trackerUrl}.attacker.example/`, `${stack.trackerUrl}@attacker.example/`, '//attacker.example/'];
+    const targets = [
+      `${ATTACKER}/`,
+      `${stack.trackerUrl}.attacker.example/`,
+      `${stack.trackerUrl}@attacker.example/`,
+      '//attacker.example/',
+    ];
     for (const target of targets) {
       const endSession = new URL(`${stack.idpUrl}/oauth/v2/oauth-session/logout`);
       endSession.searchParams.set('client_id', 'www');
@@ -202,7 +244,9 @@ describe('redirects, framing and cookies', () => {
     ];
     for (const page of extraPages) await (await probe.fetch(page)).arrayBuffer();
 
-    const pages = [...browser.seen, ...probe.seen].filter((seen) => seen.contentType.startsWith('text/html'));
+    const pages = [...browser.seen, ...probe.seen].filter((seen) =>
+      seen.contentType.startsWith('text/html'),
+    );
     assert.ok(pages.length >= extraPages.length + 2, `${pages.length} HTML pages checked`);
     for (const page of pages) {
       const where = `${page.status} ${page.url.origin}${page.url.pathname}`;
@@ -213,7 +257,9 @@ describe('redirects, framing and cookies', () => {
 
   test('every tracker response forbids framing', async () => {
     const browser = await fullFlow(stack);
-    const trackerResponses = browser.seen.filter((seen) => seen.url.origin === new URL(stack.trackerUrl).origin);
+    const trackerResponses = browser.seen.filter(
+      (seen) => seen.url.origin === new URL(stack.trackerUrl).origin,
+    );
     assert.ok(trackerResponses.length > 3);
     for (const seen of trackerResponses) {
       assert.equal(seen.frameOptions, 'DENY', seen.url.pathname);
@@ -223,9 +269,12 @@ describe('redirects, framing and cookies', () => {
 
   test('cookies carry their flags over HTTP', async () => {
     const browser = await fullFlow(stack);
-    const cookies = browser.seen.flatMap((seen) => seen.setCookies.map((cookie) => ({ cookie, seen })));
+    const cookies = browser.seen.flatMap((seen) =>
+      seen.setCookies.map((cookie) => ({ cookie, seen })),
+    );
     const names = new Set(cookies.map(({ cookie }) => cookie.split('=')[0]));
-    for (const name of ['st_session', 'st_device', '_session', '_interaction']) assert.ok(names.has(name), `${name} was set`);
+    for (const name of ['st_session', 'st_device', '_session', '_interaction'])
+      assert.ok(names.has(name), `${name} was set`);
 
     for (const { cookie, seen } of cookies) {
       const where = `${seen.url.origin} ${cookie.split(';')[0]!.split('=')[0]}`;
@@ -236,15 +285,23 @@ describe('redirects, framing and cookies', () => {
   });
 
   test('tracker cookies are Secure over HTTPS', async () => {
-    const browser = new RecordingBrowser(httpsStack.trackerUrl, undefined, { listenUrl: httpsStack.tracker.url });
+    const browser = new RecordingBrowser(httpsStack.trackerUrl, undefined, {
+      listenUrl: httpsStack.tracker.url,
+    });
     await signInAs(httpsStack, JANE, 'www', browser);
     await browser.api('POST', '/api/logout');
 
     const trackerCookies = browser.seen
       .filter((seen) => seen.url.origin === new URL(httpsStack.trackerUrl).origin)
       .flatMap((seen) => seen.setCookies);
-    assert.ok(trackerCookies.some((cookie) => cookie.startsWith('__Host-st_session=')), 'the session cookie is __Host-');
-    assert.ok(!trackerCookies.some((cookie) => cookie.startsWith('st_session=')), 'no session cookie without the prefix');
+    assert.ok(
+      trackerCookies.some((cookie) => cookie.startsWith('__Host-st_session=')),
+      'the session cookie is __Host-',
+    );
+    assert.ok(
+      !trackerCookies.some((cookie) => cookie.startsWith('st_session=')),
+      'no session cookie without the prefix',
+    );
     for (const cookie of trackerCookies) {
       const name = cookie.split('=')[0];
       assert.match(cookie, /;\s*secure/i, `${name}: Secure`);
@@ -260,6 +317,10 @@ describe('redirects, framing and cookies', () => {
     const callbackUrl = await followToCallback(browser, new URL(authorizationUrl), JANE);
     const response = await browser.fetch(callbackUrl);
     assert.equal(response.headers.get('location'), '/');
-    assert.equal(response.headers.get('referrer-policy'), 'no-referrer', 'the callback URL is not sent on as a Referer');
+    assert.equal(
+      response.headers.get('referrer-policy'),
+      'no-referrer',
+      'the callback URL is not sent on as a Referer',
+    );
   });
 });

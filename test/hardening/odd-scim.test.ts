@@ -4,7 +4,15 @@ import { seedDelegations } from '../../src/idp/seed.ts';
 import { oddScim, type Fault } from '../helpers/fault-proxy.ts';
 import type { TestBrowser } from '../helpers/stack.ts';
 import { DelegationOracle } from '../tracker/admin/oracle.ts';
-import { ADMIN, JANE, LARS, listDelegations, readNdjson, signInAs, type ListedPage } from '../tracker/accounts.ts';
+import {
+  ADMIN,
+  JANE,
+  LARS,
+  listDelegations,
+  readNdjson,
+  signInAs,
+  type ListedPage,
+} from '../tracker/accounts.ts';
 import { startProxiedStack, type ProxiedStack } from './support/proxied-stack.ts';
 
 const LIST = '/um/admin/Delegations';
@@ -16,13 +24,21 @@ const PAGE_SIZE = 2;
 async function listAllPages(browser: TestBrowser): Promise<string[]> {
   const ids: string[] = [];
   for (let startIndex = 1; ; startIndex += PAGE_SIZE) {
-    const page: ListedPage = await listDelegations(browser, `?startIndex=${startIndex}&count=${PAGE_SIZE}`);
+    const page: ListedPage = await listDelegations(
+      browser,
+      `?startIndex=${startIndex}&count=${PAGE_SIZE}`,
+    );
     ids.push(...page.items.map((item) => item.id));
     if (page.items.length < PAGE_SIZE) return ids;
   }
 }
 
-async function expectError(response: Response, status: number, code: string, message: RegExp): Promise<void> {
+async function expectError(
+  response: Response,
+  status: number,
+  code: string,
+  message: RegExp,
+): Promise<void> {
   const text = await response.text();
   assert.equal(response.status, status, text);
   const body = JSON.parse(text) as { error: { code: string; message: string } };
@@ -39,7 +55,11 @@ describe('odd SCIM responses', () => {
 
   before(async () => {
     proxied = await startProxiedStack({ authServer: { scim: { pageSize: PAGE_SIZE } } });
-    await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 6 } });
+    await seedDelegations(proxied.stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'janedoe', count: 6 },
+    });
     jane = await signInAs(proxied.stack, JANE, 'www');
     admin = await signInAs(proxied.stack, ADMIN, 'www');
     oracle = new DelegationOracle(proxied.stack);
@@ -86,18 +106,46 @@ describe('odd SCIM responses', () => {
 
   test('no Resources is an invalid response', async () => {
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.withoutResources });
-    const message = /sent an invalid response: a SCIM list response without "Resources" although totalResults is \d+/;
+    const message =
+      /sent an invalid response: a SCIM list response without "Resources" although totalResults is \d+/;
 
-    await expectError(await jane.api('GET', '/api/delegations'), 502, 'as_invalid_response', message);
-    await expectError(await jane.api('POST', '/api/revoke-all'), 502, 'as_invalid_response', message);
-    await expectError(await admin.api('GET', '/api/admin/delegations'), 502, 'as_invalid_response', message);
+    await expectError(
+      await jane.api('GET', '/api/delegations'),
+      502,
+      'as_invalid_response',
+      message,
+    );
+    await expectError(
+      await jane.api('POST', '/api/revoke-all'),
+      502,
+      'as_invalid_response',
+      message,
+    );
+    await expectError(
+      await admin.api('GET', '/api/admin/delegations'),
+      502,
+      'as_invalid_response',
+      message,
+    );
     assert.equal((await jane.loadSession()).signedIn, true, 'revoke-all did not end the session');
-    assert.equal(oracle.count("owner = 'janedoe' AND status = 'issued'"), janesIds.length, 'nothing was revoked');
+    assert.equal(
+      oracle.count("owner = 'janedoe' AND status = 'issued'"),
+      janesIds.length,
+      'nothing was revoked',
+    );
   });
 
   const broken: [string, Fault, RegExp][] = [
-    ['an HTML page', oddScim.htmlErrorPage, /sent an invalid response: HTTP 200 with content type text\/html; charset=utf-8 whose body is not JSON/],
-    ['an empty body', oddScim.emptyBody, /sent an invalid response: HTTP 200 with content type application\/scim\+json and an empty body/],
+    [
+      'an HTML page',
+      oddScim.htmlErrorPage,
+      /sent an invalid response: HTTP 200 with content type text\/html; charset=utf-8 whose body is not JSON/,
+    ],
+    [
+      'an empty body',
+      oddScim.emptyBody,
+      /sent an invalid response: HTTP 200 with content type application\/scim\+json and an empty body/,
+    ],
   ];
   for (const [name, fault, message] of broken) {
     test(`${name}: clear error on every page`, async () => {
@@ -116,7 +164,11 @@ describe('odd SCIM responses', () => {
       for (const [browser, method, path] of calls) {
         await expectError(await browser.api(method, path), 502, 'as_invalid_response', message);
       }
-      assert.equal(oracle.count("owner = 'janedoe' AND status = 'issued'"), janesIds.length, 'nothing was revoked');
+      assert.equal(
+        oracle.count("owner = 'janedoe' AND status = 'issued'"),
+        janesIds.length,
+        'nothing was revoked',
+      );
     });
   }
 });
@@ -138,7 +190,11 @@ describe('revocation with a too low totalResults', () => {
   const issuedOf = (owner: string) => oracle.count('owner = ? AND status = ?', owner, 'issued');
 
   test('revoke-all reaches every page', async () => {
-    await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'larseriksson', count: 7 } });
+    await seedDelegations(proxied.stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'larseriksson', count: 7 },
+    });
     const lars = await signInAs(proxied.stack, LARS, 'www');
     const total = issuedOf('larseriksson');
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.totalResults(1) });
@@ -153,21 +209,37 @@ describe('revocation with a too low totalResults', () => {
   });
 
   test('bulk revocation reaches every page', async () => {
-    await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 9 } });
+    await seedDelegations(proxied.stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'janedoe', count: 9 },
+    });
     const admin = await signInAs(proxied.stack, ADMIN, 'www');
     const total = issuedOf('janedoe');
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.totalResults(1) });
 
-    const dryRun = await (await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: 'janedoe' }, dryRun: true } })).json();
+    const dryRun = await (
+      await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: 'janedoe' }, dryRun: true },
+      })
+    ).json();
     assert.equal(dryRun.total, total, 'the dry run counts every page');
-    const lines = await readNdjson(await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: 'janedoe' }, dryRun: false } }));
+    const lines = await readNdjson(
+      await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: 'janedoe' }, dryRun: false },
+      }),
+    );
 
     assert.equal(lines.at(-1)!.revoked, total);
     assert.equal(issuedOf('janedoe'), 0);
   });
 
   test('admin user page reaches every page', async () => {
-    await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'larseriksson', count: 5 } });
+    await seedDelegations(proxied.stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'larseriksson', count: 5 },
+    });
     const admin = await signInAs(proxied.stack, ADMIN, 'www');
     const total = issuedOf('larseriksson');
     proxied.proxy.add({ method: 'GET', path: LIST, fault: oddScim.totalResults(1) });
@@ -187,7 +259,11 @@ describe('SCIM server counting from 0', () => {
 
   before(async () => {
     proxied = await startProxiedStack({ authServer: { scim: { pageSize: PAGE_SIZE } } });
-    await seedDelegations(proxied.stack.config.idp, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 6 } });
+    await seedDelegations(proxied.stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'janedoe', count: 6 },
+    });
     jane = await signInAs(proxied.stack, JANE, 'www');
     const oracle = new DelegationOracle(proxied.stack);
     issued = oracle.count("owner = 'janedoe' AND status = 'issued'");

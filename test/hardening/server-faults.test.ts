@@ -3,7 +3,15 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { Fault } from '../helpers/fault-proxy.ts';
 import { followToCallback, TestBrowser } from '../helpers/stack.ts';
 import { DelegationOracle } from '../tracker/admin/oracle.ts';
-import { ADMIN, JANE, listDelegations, onlyOfClient, readNdjson, signInAs, type ListedDelegation } from '../tracker/accounts.ts';
+import {
+  ADMIN,
+  JANE,
+  listDelegations,
+  onlyOfClient,
+  readNdjson,
+  signInAs,
+  type ListedDelegation,
+} from '../tracker/accounts.ts';
 import { startProxiedStack, type ProxiedStack } from './support/proxied-stack.ts';
 
 const SCIM = /^\/um\/admin\//;
@@ -23,7 +31,13 @@ interface Action {
 
 const ACTIONS: Action[] = [
   { name: 'list', method: 'GET', path: () => '/api/delegations', as: 'user', endpoint: SCIM },
-  { name: 'refresh', method: 'POST', path: (d) => `/api/delegations/${d.id}/refresh`, as: 'user', endpoint: TOKEN },
+  {
+    name: 'refresh',
+    method: 'POST',
+    path: (d) => `/api/delegations/${d.id}/refresh`,
+    as: 'user',
+    endpoint: TOKEN,
+  },
   {
     name: 'introspect',
     method: 'POST',
@@ -32,11 +46,35 @@ const ACTIONS: Action[] = [
     as: 'user',
     endpoint: INTROSPECT,
   },
-  { name: 'revoke', method: 'DELETE', path: (d) => `/api/delegations/${d.id}`, as: 'user', endpoint: SCIM },
+  {
+    name: 'revoke',
+    method: 'DELETE',
+    path: (d) => `/api/delegations/${d.id}`,
+    as: 'user',
+    endpoint: SCIM,
+  },
   { name: 'revoke-all', method: 'POST', path: () => '/api/revoke-all', as: 'user', endpoint: SCIM },
-  { name: 'admin list', method: 'GET', path: () => '/api/admin/delegations?user=janedoe', as: 'admin', endpoint: SCIM },
-  { name: 'admin user page', method: 'GET', path: () => '/api/admin/users/janedoe', as: 'admin', endpoint: SCIM },
-  { name: 'admin revoke', method: 'DELETE', path: (d) => `/api/admin/delegations/${d.id}`, as: 'admin', endpoint: SCIM },
+  {
+    name: 'admin list',
+    method: 'GET',
+    path: () => '/api/admin/delegations?user=janedoe',
+    as: 'admin',
+    endpoint: SCIM,
+  },
+  {
+    name: 'admin user page',
+    method: 'GET',
+    path: () => '/api/admin/users/janedoe',
+    as: 'admin',
+    endpoint: SCIM,
+  },
+  {
+    name: 'admin revoke',
+    method: 'DELETE',
+    path: (d) => `/api/admin/delegations/${d.id}`,
+    as: 'admin',
+    endpoint: SCIM,
+  },
   {
     name: 'bulk dry run',
     method: 'POST',
@@ -62,7 +100,8 @@ const SCENARIOS: Scenario[] = [
     fault: 'refuse',
     status: 503,
     code: 'as_unreachable',
-    message: /^The authorization server at http:\/\/127\.0\.0\.1:\d+ cannot be reached \(connection refused, ECONNREFUSED\)\. Check that it is running/,
+    message:
+      /^The authorization server at http:\/\/127\.0\.0\.1:\d+ cannot be reached \(connection refused, ECONNREFUSED\)\. Check that it is running/,
   },
   {
     name: 'connection reset',
@@ -76,7 +115,8 @@ const SCENARIOS: Scenario[] = [
     fault: { kind: 'hang' },
     status: 504,
     code: 'as_timeout',
-    message: /did not respond within \d+ ms\. Check its health, or raise authServer\.requestTimeoutMs\./,
+    message:
+      /did not respond within \d+ ms\. Check its health, or raise authServer\.requestTimeoutMs\./,
   },
   {
     name: 'server answers slower than the timeout',
@@ -87,14 +127,24 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'HTTP 503',
-    fault: { kind: 'respond', status: 503, contentType: 'application/json', body: '{"error":"temporarily_unavailable"}' },
+    fault: {
+      kind: 'respond',
+      status: 503,
+      contentType: 'application/json',
+      body: '{"error":"temporarily_unavailable"}',
+    },
     status: 502,
     code: 'as_error',
     message: /failed with HTTP 503\. Try again later/,
   },
   {
     name: 'HTTP 500 HTML page',
-    fault: { kind: 'respond', status: 500, contentType: 'text/html', body: '<html><body>Internal Server Error</body></html>' },
+    fault: {
+      kind: 'respond',
+      status: 500,
+      contentType: 'text/html',
+      body: '<html><body>Internal Server Error</body></html>',
+    },
     status: 502,
     code: 'as_error',
     message: /failed with HTTP 500\. Try again later/,
@@ -109,7 +159,8 @@ describe('authorization server faults', () => {
   let oracle: DelegationOracle;
 
   const browserFor = (action: Action) => (action.as === 'user' ? jane : admin);
-  const call = (action: Action) => browserFor(action).api(action.method, action.path(delegation), { body: action.body });
+  const call = (action: Action) =>
+    browserFor(action).api(action.method, action.path(delegation), { body: action.body });
 
   before(async () => {
     proxied = await startProxiedStack();
@@ -152,7 +203,10 @@ describe('authorization server faults', () => {
 
   test('delegation survives every fault', async () => {
     assert.equal(oracle.statusOf(delegation.delegationId), 'issued');
-    assert.ok(await proxied.stack.tracker.context.store.getTokens(delegation.delegationId), 'tokens kept');
+    assert.ok(
+      await proxied.stack.tracker.context.store.getTokens(delegation.delegationId),
+      'tokens kept',
+    );
 
     const refresh = await jane.api('POST', `/api/delegations/${delegation.id}/refresh`);
     assert.equal(refresh.status, 200, await refresh.clone().text());
@@ -170,9 +224,14 @@ describe('authorization server faults', () => {
   test('failed DELETEs never count as revoked', async () => {
     // A delayed DELETE would still reach the server after the tracker gave up on it, so the
     // never-answering `hang` stands for slowness here.
-    const faults = SCENARIOS.filter((scenario) => scenario.fault !== 'refuse' && scenario.fault.kind !== 'delay');
+    const faults = SCENARIOS.filter(
+      (scenario) => scenario.fault !== 'refuse' && scenario.fault.kind !== 'delay',
+    );
     for (const scenario of faults) {
-      for (const path of [`/api/delegations/${delegation.id}`, `/api/admin/delegations/${delegation.id}`]) {
+      for (const path of [
+        `/api/delegations/${delegation.id}`,
+        `/api/admin/delegations/${delegation.id}`,
+      ]) {
         proxied.proxy.add({ method: 'DELETE', path: SCIM, fault: scenario.fault as Fault });
         const browser = path.startsWith('/api/admin') ? admin : jane;
 
@@ -202,21 +261,36 @@ describe('authorization server faults', () => {
   });
 
   test('failed revocations audited as failed', async () => {
-    const entries = await proxied.stack.tracker.context.store.queryAudit({ owner: 'janedoe', limit: 1000 });
+    const entries = await proxied.stack.tracker.context.store.queryAudit({
+      owner: 'janedoe',
+      limit: 1000,
+    });
     const ofDelegation = entries.filter((entry) => entry.delegationId === delegation.delegationId);
-    const revocations = ofDelegation.filter((entry) => ['revoke', 'revoke-all'].includes(entry.action));
+    const revocations = ofDelegation.filter((entry) =>
+      ['revoke', 'revoke-all'].includes(entry.action),
+    );
     const started = revocations.filter((entry) => entry.result === 'started');
     const failed = revocations.filter((entry) => entry.result === 'failed');
 
     assert.ok(started.length > 0, 'revocations were attempted');
     assert.equal(failed.length, started.length, 'every started revocation has its failed entry');
-    assert.ok(!revocations.some((entry) => entry.result === 'succeeded'), 'no failure is recorded as a success');
-    assert.ok(failed.every((entry) => /^as_/.test(entry.detail ?? '')), 'the detail names the error code');
+    assert.ok(
+      !revocations.some((entry) => entry.result === 'succeeded'),
+      'no failure is recorded as a success',
+    );
+    assert.ok(
+      failed.every((entry) => /^as_/.test(entry.detail ?? '')),
+      'the detail names the error code',
+    );
   });
 
   test('reads retried until success', async () => {
     const before = proxied.proxy.requestsTo('GET', /^\/um\/admin\/Delegations$/).length;
-    proxied.proxy.add({ path: '/um/admin/Delegations', fault: { kind: 'respond', status: 503 }, times: 2 });
+    proxied.proxy.add({
+      path: '/um/admin/Delegations',
+      fault: { kind: 'respond', status: 503 },
+      times: 2,
+    });
 
     const page = await listDelegations(jane);
 
@@ -302,10 +376,16 @@ describe('sign-in while the server fails', () => {
   });
 
   test('discovery failure at sign-in start', async () => {
-    proxied.proxy.add({ path: /\/\.well-known\/openid-configuration$/, fault: { kind: 'respond', status: 503 } });
+    proxied.proxy.add({
+      path: /\/\.well-known\/openid-configuration$/,
+      fault: { kind: 'respond', status: 503 },
+    });
     const browser = new TestBrowser(proxied.stack.trackerUrl);
 
-    const response = await browser.api('POST', '/api/login', { body: { clientId: 'www' }, csrf: 'pre-session' });
+    const response = await browser.api('POST', '/api/login', {
+      body: { clientId: 'www' },
+      csrf: 'pre-session',
+    });
 
     assert.equal(response.status, 502);
     const body = await response.json();
@@ -316,7 +396,9 @@ describe('sign-in while the server fails', () => {
 
   test('code exchange failure is login_failed', async () => {
     const browser = new TestBrowser(proxied.stack.trackerUrl);
-    const { authorizationUrl } = await (await browser.api('POST', '/api/login', { body: { clientId: 'www' }, csrf: 'pre-session' })).json();
+    const { authorizationUrl } = await (
+      await browser.api('POST', '/api/login', { body: { clientId: 'www' }, csrf: 'pre-session' })
+    ).json();
     const callbackUrl = await followToCallback(browser, new URL(authorizationUrl), JANE);
     proxied.proxy.add({ path: TOKEN, fault: { kind: 'reset' } });
 

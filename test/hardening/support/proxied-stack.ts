@@ -16,11 +16,17 @@ export const REQUEST_TIMEOUT_MS = 1000;
  * the server's public URL is the proxy's, so the tracker's discovery, token, introspection and
  * SCIM calls and the test browser's sign-in pages all pass it.
  */
-export async function startProxiedStack(overrides: unknown = {}, options: StackOptions = {}): Promise<ProxiedStack> {
+export async function startProxiedStack(
+  overrides: unknown = {},
+  options: StackOptions = {},
+): Promise<ProxiedStack> {
   const proxy = await FaultProxy.start();
   let stack: Stack;
   try {
-    const base = { idp: { publicUrl: proxy.url }, authServer: { requestTimeoutMs: REQUEST_TIMEOUT_MS } };
+    const base = {
+      idp: { publicUrl: proxy.url },
+      authServer: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    };
     stack = await startStack(deepMerge(base, overrides), options);
   } catch (error) {
     await proxy.close();
