@@ -97,7 +97,7 @@ function printFilter(node: FilterNode): string {
   }
 }
 
-/** The filter's meaning for one row, written independently of the SQL translation. */
+/** Evaluates a filter on one row directly, independently of the SQL translation. */
 function matches(node: FilterNode, row: Record<string, string>): boolean {
   switch (node.kind) {
     case 'and':
@@ -306,8 +306,10 @@ describe('tracker query validation properties', () => {
       fc.property(rawQuery(DELEGATION_PARAMETERS), (query) => {
         const parsed = checkParser(() => parseAdminDelegationQuery(query), query);
         if (!parsed) return;
-        assert.ok(Number.isSafeInteger(parsed.startIndex) && parsed.startIndex >= 1);
-        assert.ok(parsed.count >= 1 && parsed.count <= MAX_PAGE_SIZE);
+        assert.ok(Number.isSafeInteger(parsed.startIndex));
+        assert.ok(parsed.startIndex >= 1);
+        assert.ok(parsed.count >= 1);
+        assert.ok(parsed.count <= MAX_PAGE_SIZE);
         assert.ok(
           !(parsed.owner !== undefined && parsed.ownerPrefix !== undefined),
           'user and userPrefix exclude each other',
@@ -326,7 +328,8 @@ describe('tracker query validation properties', () => {
       fc.property(rawQuery(AUDIT_PARAMETERS), (query) => {
         const page = checkParser(() => parseAuditPageQuery(query), query);
         if (page) {
-          assert.ok(page.limit >= 1 && page.limit <= 500);
+          assert.ok(page.limit >= 1);
+          assert.ok(page.limit <= 500);
           if (page.since && page.until) assert.ok(page.since < page.until);
         }
         const exported = checkParser(() => parseAuditExportQuery(query), query);
@@ -347,9 +350,12 @@ describe('tracker query validation properties', () => {
       fc.property(target, (value) => {
         const parsed = checkParser(() => parseBulkTarget(value), value);
         if (!parsed) return;
-        if (parsed.kind === 'ids')
-          assert.ok(parsed.ids.length >= 1 && new Set(parsed.ids).size === parsed.ids.length);
-        else assert.ok(parsed.owner !== undefined || parsed.clientId !== undefined);
+        if (parsed.kind === 'ids') {
+          assert.ok(parsed.ids.length >= 1);
+          assert.equal(new Set(parsed.ids).size, parsed.ids.length);
+        } else {
+          assert.ok(parsed.owner !== undefined || parsed.clientId !== undefined);
+        }
       }),
       { numRuns: 2000 },
     );
