@@ -3,7 +3,13 @@
  * make the server misbehave. It forwards every request unchanged until a test adds a rule; each
  * rule matches requests by method and path and applies one fault to them.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does with a matching request instead of forwarding it unchanged. */
@@ -68,24 +74,33 @@ export const oddScim = {
     },
     json: (body) => ({ ...body, startIndex: 0 }),
   },
-  totalResults: (value: number): Fault => ({ kind: 'rewrite', json: (body) => ({ ...body, totalResults: value }) }),
+  totalResults: (value: number): Fault => ({
+    kind: 'rewrite',
+    json: (body) => ({ ...body, totalResults: value }),
+  }),
   withoutResources: { kind: 'rewrite', json: ({ Resources: _resources, ...rest }) => rest },
   schemasAsString: {
     kind: 'rewrite',
     json: (body) =>
-      mapResources({ ...body, schemas: 'urn:ietf:params:scim:api:messages:2.0:ListResponse' }, (resource) => ({
-        ...resource,
-        schemas: 'urn:se:curity:scim:2.0:Delegation',
-      })),
+      mapResources(
+        { ...body, schemas: 'urn:ietf:params:scim:api:messages:2.0:ListResponse' },
+        (resource) => ({
+          ...resource,
+          schemas: 'urn:se:curity:scim:2.0:Delegation',
+        }),
+      ),
   },
   unknownAttributes: {
     kind: 'rewrite',
     json: (body) =>
-      mapResources({ ...body, 'urn:example:extension': { nested: [1, 2, { deep: true }] } }, (resource) => ({
-        ...resource,
-        surprise: 'unexpected',
-        customData: { ...(resource.customData as object), extra: ['x'] },
-      })),
+      mapResources(
+        { ...body, 'urn:example:extension': { nested: [1, 2, { deep: true }] } },
+        (resource) => ({
+          ...resource,
+          surprise: 'unexpected',
+          customData: { ...(resource.customData as object), extra: ['x'] },
+        }),
+      ),
   },
   htmlErrorPage: {
     kind: 'respond',
@@ -213,14 +228,22 @@ export class FaultProxy {
         return;
       case 'respond':
         request.resume();
-        response.writeHead(fault.status, fault.contentType ? { 'content-type': fault.contentType } : {});
+        response.writeHead(
+          fault.status,
+          fault.contentType ? { 'content-type': fault.contentType } : {},
+        );
         response.end(fault.body ?? '');
         return;
       case 'delay':
         setTimeout(() => this.#forward(request, response, url), fault.ms);
         return;
       case 'rewrite':
-        this.#forward(request, response, fault.url ? fault.url(url) : url, (body) => fault.json?.(body, url) ?? body);
+        this.#forward(
+          request,
+          response,
+          fault.url ? fault.url(url) : url,
+          (body) => fault.json?.(body, url) ?? body,
+        );
         return;
     }
   }
@@ -252,19 +275,33 @@ export class FaultProxy {
     }
 
     const target = new URL(`${url.pathname}${url.search}`, this.upstream);
-    const outgoing = httpRequest(target, { method: request.method, headers: request.headers }, (reply) => {
-      if (!rewriteJson || !isJson(reply)) {
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(response);
-        return;
-      }
-      readBody(reply).then((text) => {
-        const body = JSON.stringify(rewriteJson(JSON.parse(text)));
-        const { 'content-length': _length, 'transfer-encoding': _encoding, ...headers } = reply.headers;
-        response.writeHead(reply.statusCode ?? 502, { ...headers, 'content-length': Buffer.byteLength(body) });
-        response.end(body);
-      }, () => response.destroy());
-    });
+    const outgoing = httpRequest(
+      target,
+      { method: request.method, headers: request.headers },
+      (reply) => {
+        if (!rewriteJson || !isJson(reply)) {
+          response.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(response);
+          return;
+        }
+        readBody(reply).then(
+          (text) => {
+            const body = JSON.stringify(rewriteJson(JSON.parse(text)));
+            const {
+              'content-length': _length,
+              'transfer-encoding': _encoding,
+              ...headers
+            } = reply.headers;
+            response.writeHead(reply.statusCode ?? 502, {
+              ...headers,
+              'content-length': Buffer.byteLength(body),
+            });
+            response.end(body);
+          },
+          () => response.destroy(),
+        );
+      },
+    );
     outgoing.on('error', () => {
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
       response.end('fault proxy: the upstream server failed');
