@@ -137,7 +137,8 @@ describe('redirects, framing and cookies', () => {
     await app.ready();
     const routes = listRoutes(app).filter((route) => route.method === 'GET');
     await app.close();
-    const signedIn = await signInAs(stack, JANE, 'www', new RecordingBrowser(stack.trackerUrl));
+    const signedIn = new RecordingBrowser(stack.trackerUrl);
+    await signInAs(stack, JANE, 'www', signedIn);
     const anonymous = new RecordingBrowser(stack.trackerUrl);
 
     for (const route of routes) {

@@ -167,6 +167,11 @@ export class Introspector {
       const keySet = jose.createRemoteJWKSet(new URL(metadata.jwks_uri), {
         [jose.customFetch]: this.#http.fetchFor('authServer.issuer') as jose.FetchImplementation,
         timeoutDuration: this.#http.retryBudgetMs,
+        // A phantom token signed with a key missing from the cached set means the server rotated
+        // its keys, so the set is read again at once rather than after jose's 30 s default. The
+        // `kid` comes from the server's own authenticated response, so only the server can cause
+        // these reads.
+        cooldownDuration: 0,
       });
       this.#jwks = { uri: metadata.jwks_uri, keySet };
     }

@@ -26,6 +26,7 @@ export interface ConfigurationDependencies {
   accounts: AccountDirectory;
   adapter: Configuration['adapter'];
   signingKey: ServerSecrets['signingKey'];
+  retiredSigningKeys: ServerSecrets['retiredSigningKeys'];
   cookieKeys: string[];
 }
 
@@ -40,7 +41,12 @@ export function buildConfiguration(deps: ConfigurationDependencies): Configurati
 
   return {
     adapter: deps.adapter,
-    jwks: { keys: [deps.signingKey as NonNullable<Configuration['jwks']>['keys'][number]] },
+    // oidc-provider signs with the first key of the algorithm; the retired ones only verify.
+    jwks: {
+      keys: [deps.signingKey, ...deps.retiredSigningKeys] as NonNullable<
+        Configuration['jwks']
+      >['keys'],
+    },
     clients: config.clients.map((client) => toClientMetadata(client, config.scimRequiredScopes)),
     routes: { ...CURITY_ROUTES, jwks: `${config.issuerPath}/jwks` },
     cookies: {

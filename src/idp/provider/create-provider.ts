@@ -36,6 +36,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       accounts: deps.accounts,
       adapter,
       signingKey: deps.secrets.signingKey,
+      retiredSigningKeys: deps.secrets.retiredSigningKeys,
       cookieKeys: deps.secrets.cookieKeys,
     }),
   );
