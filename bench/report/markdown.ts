@@ -62,7 +62,7 @@ function table(header: string[], rows: string[][]): string {
 
 function runSection(results: BenchResults): string {
   const { machine } = results;
-  return [
+  const lines = [
     '## Run',
     '',
     table(
@@ -84,8 +84,9 @@ function runSection(results: BenchResults): string {
     `and plays the naive client) in a fourth. They share the ${machine.cores} cores, so the figures include that`,
     `contention. The machine is shared with other work too: a load average above ${machine.cores} means other`,
     'processes competed for the cores during the run.',
-    results.quick ? '\nThis was a `--quick` smoke run: fewer sizes, repetitions and seconds of load than the full run.' : '',
-  ].join('\n');
+  ];
+  if (results.quick) lines.push('', 'This was a `--quick` smoke run: fewer sizes, repetitions and seconds of load than the full run.');
+  return lines.join('\n');
 }
 
 function targetSection(targets: TargetCheck[]): string {
@@ -125,7 +126,9 @@ function listSection(list: ListSizeResult[], chart: ChartFile | undefined): stri
     `- **naive**: page through every issued delegation with \`count=${NAIVE_PAGE_SIZE}\` and keep the user's on the client.`,
     '  Each pass is listed; stores of 100,000 or fewer get one untimed pass first, larger ones none.',
     '',
-    'The tracker and SCIM requests run in turn, one of each per round, after warm-up rounds.',
+    'A stack per store size stays up for the whole case, and the requests take turns: each round sends one',
+    'tracker request and one SCIM request to every size, after warm-up rounds, so that load from other',
+    'processes on the machine weighs on every size alike.',
     '',
     table(
       ['Delegations', 'Seeding', 'Tracker p50 / p95', 'SCIM p50 / p95', 'Tracker over SCIM (p50)', 'Tracker − SCIM (p50)', 'Samples each', 'Naive passes', 'Pages per pass', 'Naive ÷ tracker p50'],
@@ -180,7 +183,8 @@ function revokeSection(rows: RevokeRow[], chart: ChartFile | undefined): string 
     '- **tracker**: `POST /api/revoke-all` from a signed-in session, timed until the NDJSON stream ends. It',
     `  lists the user's delegations (${settings?.listPageSize} a page, \`authServer.scim.pageSize\`) and sends SCIM DELETEs`,
     `  with at most ${settings?.concurrency} in flight (\`authServer.scim.revokeConcurrency\`), writing audit entries as it goes.`,
-    '- **one at a time**: the filtered SCIM list (1,000 a page), then one SCIM DELETE after another.',
+    '- **one at a time**: the filtered SCIM list (1,000 a page), then one SCIM DELETE after another, with',
+    '  no audit trail and no session to end.',
     '',
     '',
     '"Tracker CPU" is the CPU time of the tracker\'s process during a run (median of the runs), from',
