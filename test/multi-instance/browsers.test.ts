@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { seedDelegations } from '../../src/idp/seed.ts';
 import { launchChromium, openPage, type OpenedPage } from '../browser/helpers/chromium.ts';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.ts';
-import { JANE, type ListedDelegation, type ListedPage } from '../tracker/accounts.ts';
-import { startCluster, type Cluster } from './helpers/cluster.ts';
+import { TEST_USER_AGENTS } from '../helpers/test-browser.ts';
+import { JANE, listDelegations, type ListedDelegation } from '../tracker/accounts.ts';
+import { PinnedBrowser, signInThrough, startCluster, type Cluster } from './helpers/cluster.ts';
 import { PIN_HEADER, SERVED_BY_HEADER } from './helpers/round-robin-proxy.ts';
 
 const A = 0;
@@ -14,13 +14,13 @@ const B = 1;
 const LONG_POLL_SECONDS = 300;
 const SHORT_POLL_SECONDS = 2;
 /**
- * Longest wait for a dashboard to change, which stops a hang. It is far below LONG_POLL_SECONDS
+ * Maximum wait for a dashboard to change, which stops a hang. It is far below LONG_POLL_SECONDS
  * and below the default poll interval of 30 s, so an update within it cannot come from a poll at
  * either interval.
  */
 const UPDATE_WAIT_MS = 15_000;
-/** Delegations seeded at the authorization server for janedoe, without a tracker sign-in. */
-const SEEDED = 2;
+/** Delegations janedoe makes in a third browser before the dashboards open. */
+const ELSEWHERE = 2;
 
 interface Dashboard extends OpenedPage {
   /** Instance that served each GET /api/events of the page, from the proxy's header. */
@@ -46,22 +46,21 @@ describe('dashboards on two instances', () => {
   test("each sees the other's revocation live", { timeout: 120_000 }, async (t) => {
     const cluster = await startCluster({ postgres, overrides: { tracker: { pollIntervalSeconds: LONG_POLL_SECONDS } } });
     t.after(() => cluster.close());
-    await seedDelegations(cluster.configOf(A).idp, { users: 0, delegations: 0, owner: { username: JANE.username, count: SEEDED } });
+    const [elsewhereOne, elsewhereTwo] = await signInElsewhere(cluster);
 
     const first = await openDashboard(chromium, cluster, A, t);
-    await waitForRowCount(first.page, SEEDED + 1);
+    await waitForRowCount(first.page, ELSEWHERE + 1);
     const second = await openDashboard(chromium, cluster, B, t);
-    await waitForRowCount(second.page, SEEDED + 2);
-    await waitForRowCount(first.page, SEEDED + 2);
+    await waitForRowCount(second.page, ELSEWHERE + 2);
+    await waitForRowCount(first.page, ELSEWHERE + 2);
 
-    const [seededOne, seededTwo] = await seededDelegations(first.page);
     await timed(t, 'revocation through A shown on B', async () => {
-      await revokeInUi(first.page, seededOne!);
-      await rowOf(second.page, seededOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
+      await revokeInUi(first.page, elsewhereOne!);
+      await rowOf(second.page, elsewhereOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
     });
     await timed(t, 'revocation through B shown on A', async () => {
-      await revokeInUi(second.page, seededTwo!);
-      await rowOf(first.page, seededTwo!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
+      await revokeInUi(second.page, elsewhereTwo!);
+      await rowOf(first.page, elsewhereTwo!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
     });
 
     assert.equal(await rows(first.page).count(), 2);
@@ -77,15 +76,14 @@ describe('dashboards on two instances', () => {
   test('dashboard polls at the configured interval', { timeout: 120_000 }, async (t) => {
     const cluster = await startCluster({ postgres, overrides: { tracker: { pollIntervalSeconds: SHORT_POLL_SECONDS } } });
     t.after(() => cluster.close());
-    await seedDelegations(cluster.configOf(A).idp, { users: 0, delegations: 0, owner: { username: JANE.username, count: SEEDED } });
+    const [elsewhere] = await signInElsewhere(cluster);
 
     const dashboard = await openDashboard(chromium, cluster, A, t);
-    await waitForRowCount(dashboard.page, SEEDED + 1);
-    const [seeded] = await seededDelegations(dashboard.page);
+    await waitForRowCount(dashboard.page, ELSEWHERE + 1);
 
     // Revoked straight at the SCIM endpoint, as another application would: no change event.
-    await cluster.instances[B]!.context.directory.revoke(seeded!.id);
-    await timed(t, 'revocation at the server shown', () => rowOf(dashboard.page, seeded!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS }));
+    await cluster.instances[B]!.context.directory.revoke(elsewhere!.id);
+    await timed(t, 'revocation at the server shown', () => rowOf(dashboard.page, elsewhere!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS }));
 
     assert.equal(dashboard.reloads, 0, 'the page was not reloaded');
     dashboard.problems.assertNone();
@@ -138,16 +136,16 @@ async function waitForRowCount(page: Page, count: number): Promise<void> {
 }
 
 /**
- * Returns the seeded delegations listed to the page's user. They have no device that the tracker
- * recorded, while every sign-in through the tracker records its browser.
+ * Signs janedoe in ELSEWHERE times in a third browser, through either instance, and returns the
+ * delegations made there. Neither dashboard has their tokens, so revoking them ends no session.
  */
-async function seededDelegations(page: Page): Promise<ListedDelegation[]> {
-  const response = await page.request.get('/api/delegations');
-  assert.equal(response.status(), 200);
-  const listed = (await response.json()) as ListedPage;
-  const seeded = listed.items.filter((item) => item.device === null);
-  assert.equal(seeded.length, SEEDED);
-  return seeded;
+async function signInElsewhere(cluster: Cluster): Promise<ListedDelegation[]> {
+  const elsewhere = new PinnedBrowser(cluster.publicUrl, undefined, TEST_USER_AGENTS.firefoxWindows);
+  for (let signIn = 0; signIn < ELSEWHERE; signIn += 1) await signInThrough(cluster, JANE, 'www2', elsewhere);
+
+  const delegations = (await listDelegations(elsewhere)).items.filter((item) => item.thisBrowser);
+  assert.equal(delegations.length, ELSEWHERE);
+  return delegations;
 }
 
 async function revokeInUi(page: Page, delegation: ListedDelegation): Promise<void> {
