@@ -1,0 +1,130 @@
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { CpuSnapshot } from './cpu.ts';
+import type { EventLatency } from './event-latency.ts';
+import type { LoadFigures } from './load.ts';
+
+export interface LoadRun {
+  label: string;
+  figures: LoadFigures;
+  /** CPU seconds each process group used during the run. */
+  cpu: CpuSnapshot;
+}
+
+export interface MultiInstanceResults {
+  startedAt: Date;
+  command: string;
+  postgresVersion: string;
+  loadAverageBefore: number;
+  backgroundDelegations: number;
+  warmUpSeconds: number;
+  runs: LoadRun[];
+  events: EventLatency;
+}
+
+export const SECTION_TITLE = '## Several instances on PostgreSQL';
+
+/** Renders the results as one Markdown section of docs/benchmarks.md. */
+export function renderSection(results: MultiInstanceResults): string {
+  const [first] = results.runs;
+  const lines = [
+    SECTION_TITLE,
+    '',
+    `Measured with \`${results.command}\` on ${results.startedAt.toISOString().slice(0, 10)}, on ${describeMachine()}.`,
+    `The 1-minute load average before the run was ${results.loadAverageBefore.toFixed(2)}; other processes on the machine competed for its cores.`,
+    '',
+    'Every process runs on this one machine: PostgreSQL ' +
+      `${results.postgresVersion} (a throwaway server from \`test/helpers/postgres.ts\`, with \`fsync=off\`), ` +
+      `the embedded authorization server with ${results.backgroundDelegations.toLocaleString('en')} seeded delegations, ` +
+      'each tracker instance as `session-tracker start` in external mode, and the round-robin proxy of ' +
+      '`test/multi-instance/helpers/round-robin-proxy.ts` in a process of its own. The load generator (autocannon, in the ' +
+      `benchmark process) holds ${first?.figures.connections ?? 0} signed-in sessions, one connection each, and each ` +
+      'connection repeats the dashboard list (`GET /api/delegations`, one SCIM page of 50) and an introspection of its own ' +
+      `delegation, for ${first?.figures.durationSeconds ?? 0} s per configuration after a ${results.warmUpSeconds} s warm-up.`,
+    '',
+    '| configuration | requests/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.runs.map(({ label, figures }) =>
+      `| ${label} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.latencyP50Ms} | ${figures.latencyP99Ms} | ${figures.latencyMaxMs} | ${figures.non2xx} | ${figures.errors} |`,
+    ),
+    ...comparison(results.runs),
+    '',
+    ...cpuTable(results.runs),
+    '',
+    '### Revocation to change event on the other instance',
+    '',
+    `${results.events.samples} revocations, one at a time, through instance A (\`DELETE /api/admin/delegations/:id\`), ` +
+      "while an administrator's event stream is open on instance B. Times run from sending the request.",
+    '',
+    '| | p50 (ms) | p95 (ms) | max (ms) |',
+    '| --- | ---: | ---: | ---: |',
+    latencyRow('response from A', results.events.responseMs),
+    latencyRow('`delegation-revoked` event from B', results.events.eventMs),
+    '',
+    'A dashboard reloads its list 400 ms after the last event of a burst, so it shows a revocation made through ' +
+      'another instance after the event time above, plus 400 ms, plus one list request.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Appends the section to `file` when it exists, else writes it to `fallback`, so that this
+ * script never creates the report that bench/run.ts writes. Returns the path written.
+ */
+export function writeSection(section: string, file: string, fallback: string): string {
+  if (existsSync(file)) {
+    appendFileSync(file, `\n${section}`);
+    return file;
+  }
+  writeFileSync(fallback, `# Benchmarks: several instances\n\n${section}`);
+  return fallback;
+}
+
+function cpuTable(runs: LoadRun[]): string[] {
+  const groups = [...new Set(runs.flatMap((run) => Object.keys(run.cpu)))];
+  return [
+    'CPU time each process used during a run, as a share of one core (100 % is one core busy for the whole run):',
+    '',
+    `| configuration | ${groups.join(' | ')} |`,
+    `| --- | ${groups.map(() => '---:').join(' | ')} |`,
+    ...runs.map((run) => {
+      const shares = groups.map((group) => {
+        const seconds = run.cpu[group];
+        return seconds === undefined ? '' : `${((seconds / run.figures.durationSeconds) * 100).toFixed(0)} %`;
+      });
+      return `| ${run.label} | ${shares.join(' | ')} |`;
+    }),
+  ];
+}
+
+/** States the throughput of the last run against the one before it, and the CPU the last run used. */
+function comparison(runs: LoadRun[]): string[] {
+  const [behindProxy, twoInstances] = runs.slice(-2);
+  if (!behindProxy || !twoInstances) return [];
+  const ratio = twoInstances.figures.requestsPerSecond / behindProxy.figures.requestsPerSecond;
+  const totalCpu = Object.values(twoInstances.cpu).reduce((sum, seconds) => sum + seconds, 0);
+  const share = (totalCpu / twoInstances.figures.durationSeconds) * 100;
+  return [
+    '',
+    `${capitalise(twoInstances.label)} served ${ratio.toFixed(2)} times the requests per second of ${behindProxy.label}. ` +
+      `During that run the processes below used ${share.toFixed(0)} % of one core together, of the ` +
+      `${os.availableParallelism() * 100} % this machine has, so a second instance on the same machine adds no cores.`,
+  ];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function latencyRow(label: string, values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
+  return `| ${label} | ${at(0.5).toFixed(0)} | ${at(0.95).toFixed(0)} | ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} |`;
+}
+
+function describeMachine(): string {
+  const cpus = os.cpus();
+  const memoryGiB = (os.totalmem() / 2 ** 30).toFixed(0);
+  return `${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${memoryGiB} GiB of memory, Node.js ${process.version}, Linux ${os.release()}`;
+}
