@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { endpointOf, invalidResponseError, type Endpoint } from '../errors.ts';
 import type { FetchFunction } from '../http/client.ts';
+import { CLOCK_TOLERANCE_SECONDS } from './clock.ts';
 import { mapLibraryError, unexpectedError } from './library-errors.ts';
 
 export interface DiscoveryOptions {
@@ -58,7 +59,7 @@ export class ServerDiscovery {
     const configuration = new client.Configuration(
       await this.metadata(),
       credentials.id,
-      { client_secret: credentials.secret },
+      { client_secret: credentials.secret, [client.clockTolerance]: CLOCK_TOLERANCE_SECONDS },
       client.ClientSecretBasic(credentials.secret),
     );
     this.#applyTransport(configuration);

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { AppError } from '../../shared/errors.ts';
 import { serverError, type Endpoint } from '../errors.ts';
+import { timestampCheckError } from './clock.ts';
 import { innerMessage, isJwtProblem, mapLibraryError, unexpectedError } from './library-errors.ts';
 
 /**
@@ -28,6 +29,8 @@ export function signInError(
       { detail: rejected },
     );
   }
+  const skewed = timestampCheckError(error, endpoint);
+  if (skewed) return skewed;
   if (error instanceof client.ClientError && isJwtProblem(error))
     return idTokenInvalid(endpoint, error);
   if (error instanceof client.ClientError && isAuthorizationResponseProblem(error)) {
@@ -79,6 +82,8 @@ export function refreshError(
       { detail: rejected },
     );
   }
+  const skewed = timestampCheckError(error, endpoint);
+  if (skewed) return skewed;
   if (error instanceof client.ClientError && isJwtProblem(error))
     return idTokenInvalid(endpoint, error);
   return (

@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { invalidResponseError, serverError, timeoutError, type Endpoint } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { IntrospectionMode, IntrospectionResult } from '../types.ts';
+import { CLOCK_TOLERANCE_SECONDS } from './clock.ts';
 import type { ServerDiscovery } from './discovery.ts';
 import { mapLibraryError, unexpectedError } from './library-errors.ts';
 
@@ -131,6 +132,7 @@ export class Introspector {
     try {
       const { payload } = await jose.jwtVerify(jwt, this.#keySet(metadata), {
         issuer: metadata.issuer,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       return payload;
     } catch (error) {

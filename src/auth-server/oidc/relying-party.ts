@@ -12,6 +12,7 @@ import type {
   SignInResult,
   TokenSet,
 } from '../types.ts';
+import { checkIssuedAt } from './clock.ts';
 import type { ServerDiscovery } from './discovery.ts';
 import { loginDenied, loginExpired, refreshError, signInError } from './grant-errors.ts';
 import type { Introspector } from './introspection.ts';
@@ -145,6 +146,7 @@ export class OidcRelyingParty implements RelyingParty {
         `The token response from ${this.#discovery.endpoint.origin} has no ID token. Include "openid" in authServer.scopes.`,
       );
     }
+    checkIssuedAt(claims, this.#discovery.endpoint);
     return {
       tokens: toTokenSet(response, this.#settings.scopes),
       claims: { ...claims },

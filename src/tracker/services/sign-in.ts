@@ -1,4 +1,5 @@
 import type { SignInResult } from '../../auth-server/types.ts';
+import { isAppError } from '../../shared/errors.ts';
 import type { Session } from '../../store/types.ts';
 import type { TrackerContext } from '../context.ts';
 import { TrackerErrors } from '../errors.ts';
@@ -10,7 +11,7 @@ import { rotateSession } from './sessions.ts';
 /** How long a started sign-in may take before its state stops working. */
 export const LOGIN_TRANSACTION_TTL_MS = 10 * 60 * 1000;
 
-export type LoginNotice = 'login_expired' | 'login_denied' | 'login_failed';
+export type LoginNotice = 'login_expired' | 'login_denied' | 'login_failed' | 'clock_skew';
 
 export type CallbackOutcome =
   | { kind: 'signed-in'; session: Session; cookieValue: string }
@@ -79,7 +80,8 @@ export async function completeSignIn(context: TrackerContext, input: CallbackInp
     return { kind: 'signed-in', ...started };
   } catch (error) {
     input.log.warn({ error: errorLogFields(error) }, 'sign-in failed');
-    return notice('login_failed');
+    // Clock skew is the one failure the user cannot retry away, so it gets its own notice.
+    return notice(isAppError(error) && error.code === 'clock_skew' ? 'clock_skew' : 'login_failed');
   }
 }
 

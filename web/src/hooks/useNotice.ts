@@ -20,6 +20,11 @@ const NOTICES: Record<string, Notice> = {
     message:
       'The sign-in could not be completed with the authorization server. Try again; if it keeps failing, ask an administrator to check the tracker log.',
   },
+  clock_skew: {
+    kind: 'error',
+    message:
+      "The sign-in failed because the clocks of this tracker and the authorization server differ too much. Ask an administrator to synchronise both servers' clocks.",
+  },
   logged_out: { kind: 'info', message: 'You are logged out.' },
 };
 
