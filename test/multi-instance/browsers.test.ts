@@ -4,7 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, openPage, type OpenedPage } from '../browser/helpers/chromium.ts';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.ts';
 import { TEST_USER_AGENTS } from '../helpers/test-browser.ts';
-import { JANE, listDelegations, type ListedDelegation } from '../tracker/accounts.ts';
+import { ADMIN, JANE, listDelegations, type Account, type ListedDelegation } from '../tracker/accounts.ts';
 import { PinnedBrowser, signInThrough, startCluster, type Cluster } from './helpers/cluster.ts';
 import { PIN_HEADER, SERVED_BY_HEADER } from './helpers/round-robin-proxy.ts';
 
@@ -53,11 +53,14 @@ describe('dashboards on two instances', () => {
     const second = await openDashboard(chromium, cluster, B, t);
     await waitForRowCount(second.page, ELSEWHERE + 2);
     await waitForRowCount(first.page, ELSEWHERE + 2);
+    const admin = await openAdminPage(chromium, cluster, B, t);
+    await rowOf(admin.page, elsewhereOne!).waitFor({ timeout: UPDATE_WAIT_MS });
 
     await timed(t, 'revocation through A shown on B', async () => {
       await revokeInUi(first.page, elsewhereOne!);
       await rowOf(second.page, elsewhereOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
     });
+    await rowOf(admin.page, elsewhereOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
     await timed(t, 'revocation through B shown on A', async () => {
       await revokeInUi(second.page, elsewhereTwo!);
       await rowOf(first.page, elsewhereTwo!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
@@ -65,7 +68,7 @@ describe('dashboards on two instances', () => {
 
     assert.equal(await rows(first.page).count(), 2);
     assert.equal(await rows(second.page).count(), 2);
-    for (const [dashboard, instance] of [[first, A], [second, B]] as const) {
+    for (const [dashboard, instance] of [[first, A], [second, B], [admin, B]] as const) {
       assert.equal(dashboard.reloads, 0, 'the page was not reloaded');
       assert.ok(dashboard.eventStreamsServedBy.length > 0, 'the page opened an event stream');
       assert.deepEqual(new Set(dashboard.eventStreamsServedBy), new Set([String(instance)]));
@@ -91,10 +94,16 @@ describe('dashboards on two instances', () => {
 });
 
 /**
- * Opens a browser context whose tracker requests all go to instance `instance`, signs janedoe
+ * Opens a browser context whose tracker requests all go to instance `instance`, signs `account`
  * in through the UI and the embedded login page, and waits for the dashboard.
  */
-async function openDashboard(chromium: Browser, cluster: Cluster, instance: number, t: TestContext): Promise<Dashboard> {
+async function openDashboard(
+  chromium: Browser,
+  cluster: Cluster,
+  instance: number,
+  t: TestContext,
+  account: Account = JANE,
+): Promise<Dashboard> {
   const opened = await openPage(chromium, {
     baseURL: cluster.publicUrl,
     extraHTTPHeaders: { [PIN_HEADER]: String(instance) },
@@ -110,14 +119,22 @@ async function openDashboard(chromium: Browser, cluster: Cluster, instance: numb
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Username').fill(JANE.username);
-  await page.getByLabel('Password').fill(JANE.password);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Your sessions' }).waitFor();
   page.on('load', () => {
     dashboard.reloads += 1;
   });
   return dashboard;
+}
+
+/** Opens the administrator's list of every user's delegations, in the app without a page load. */
+async function openAdminPage(chromium: Browser, cluster: Cluster, instance: number, t: TestContext): Promise<Dashboard> {
+  const admin = await openDashboard(chromium, cluster, instance, t, ADMIN);
+  await admin.page.getByRole('link', { name: 'Admin' }).click();
+  await admin.page.getByRole('heading', { name: 'All delegations' }).waitFor();
+  return admin;
 }
 
 function rows(page: Page): Locator {
