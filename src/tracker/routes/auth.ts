@@ -54,5 +54,9 @@ export async function authRoutes(app: FastifyInstance, context: TrackerContext):
     return result;
   });
 
-  app.get('/auth/logged-out', async (_request, reply) => reply.redirect('/?notice=logged_out', 303));
+  // Revoke-all ends the session after its stream has started, too late to clear the cookie there.
+  app.get('/auth/logged-out', async (_request, reply) => {
+    clearSessionCookie(reply, policy);
+    return reply.redirect('/?notice=logged_out', 303);
+  });
 }

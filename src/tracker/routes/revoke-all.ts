@@ -15,7 +15,7 @@ import { listAllIssued } from '../services/revoke-all.ts';
  * POST /api/revoke-all: revokes every issued delegation of the user, streaming NDJSON progress,
  * and ends the session only when none failed. The list is read before the stream opens, so an
  * unreachable server still gets a normal JSON error response. The session cookie cannot be
- * cleared once the stream has started; the session hook clears it on the next request.
+ * cleared once the stream has started, so GET /auth/logged-out clears it when the logout returns.
  */
 export async function revokeAllRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
   app.post('/api/revoke-all', { preHandler: csrfProtection(context.config.tracker.publicUrl) }, async (request, reply) => {
