@@ -6,12 +6,12 @@ import pg from 'pg';
 import { seedDelegations } from '../src/idp/seed.ts';
 import { startPostgres, type PostgresServer } from '../test/helpers/postgres.ts';
 import { cpuUsedBetween, parentOf, processTree, snapshotCpu, type ProcessGroups } from './multi-instance/cpu.ts';
-import { BenchDeployment, type Instance } from './multi-instance/deployment.ts';
+import { BenchDeployment } from './multi-instance/deployment.ts';
 import { EVENT_SAMPLE_OWNER, measureEventLatency } from './multi-instance/event-latency.ts';
 import { runLoad, signInSessions, type LoadSession } from './multi-instance/load.ts';
 import { renderSection, writeSection, type LoadRun } from './multi-instance/report.ts';
 
-const HELP = `Usage: tsx bench/multi-instance.ts [--duration SECONDS] [--connections N] [--output FILE]
+const HELP = `Usage: tsx bench/multi-instance.ts [--duration SECONDS] [--rounds N] [--connections N] [--output FILE]
 
 Runs the tracker on PostgreSQL as one instance and as two instances behind a round-robin proxy,
 each instance a process of its own, against the embedded authorization server on loopback. It
@@ -21,6 +21,7 @@ benchmarks-multi-instance.md in the same folder instead.
 
 Options:
   --duration SECONDS   length of each measured run, 1 to 600 (default 30)
+  --rounds N           times each configuration is measured, taking turns, 1 to 10 (default 2)
   --connections N      signed-in sessions, one autocannon connection each, 1 to 500 (default 100)
   --output FILE        report file to append to (default docs/benchmarks.md)
   -h, --help           print this text`;
@@ -33,6 +34,7 @@ const WARM_UP_SECONDS = 5;
 
 interface Options {
   durationSeconds: number;
+  rounds: number;
   connections: number;
   output: string;
   argv: string[];
@@ -79,8 +81,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Seeds the authorization server, signs the sessions in, and measures one instance directly,
- * one instance behind the proxy, then two instances behind the proxy, on the same sessions.
+ * Seeds the authorization server, starts two instances, signs the sessions in, and measures
+ * one instance directly, one instance behind the proxy and two instances behind the proxy, on
+ * the same sessions. The three configurations take turns for `options.rounds` rounds, so a
+ * change in the machine's other load during the run shows as a spread between rounds instead
+ * of favouring one configuration.
  */
 async function measureLoad(deployment: BenchDeployment, postgres: PostgresServer, options: Options): Promise<LoadRun[]> {
   console.log(`seeding ${BACKGROUND_DELEGATIONS} delegations and ${EVENT_SAMPLES} for ${EVENT_SAMPLE_OWNER}`);
@@ -91,47 +96,49 @@ async function measureLoad(deployment: BenchDeployment, postgres: PostgresServer
   });
   await deployment.startAuthorizationServer();
   const first = await deployment.startInstance();
-  await deployment.routeThroughProxy([first]);
+  const second = await deployment.startInstance();
+  await deployment.routeThroughProxy([first, second]);
 
   console.log(`signing in ${options.connections} sessions`);
   const sessions = await signInSessions(deployment.publicUrl, options.connections);
   const groups = await processGroups(deployment, postgres);
-  const measure = (label: string, targetUrl: string) => measureRun(label, targetUrl, deployment, sessions, groups, options);
+  const measure = (label: string, round: number, targetUrl: string) =>
+    measureRun({ label, round, targetUrl }, deployment, sessions, groups, options);
 
+  // Both instances compile their hot paths before anything is timed.
   await runLoad(deployment.publicUrl, deployment.publicUrl, sessions, WARM_UP_SECONDS);
-  const runs = [
-    await measure('one instance, direct', first.url),
-    await measure('one instance behind the proxy', deployment.publicUrl),
-  ];
 
-  const second = await deployment.startInstance();
-  await deployment.routeThroughProxy([first, second]);
-  await runLoad(deployment.publicUrl, deployment.publicUrl, sessions, WARM_UP_SECONDS);
-  runs.push(await measure('two instances behind the proxy', deployment.publicUrl));
+  const runs: LoadRun[] = [];
+  for (let round = 1; round <= options.rounds; round += 1) {
+    runs.push(await measure('one instance, direct', round, first.url));
+    await deployment.routeThroughProxy([first]);
+    runs.push(await measure('one instance behind the proxy', round, deployment.publicUrl));
+    await deployment.routeThroughProxy([first, second]);
+    runs.push(await measure('two instances behind the proxy', round, deployment.publicUrl));
+  }
   return runs;
 }
 
 async function measureRun(
-  label: string,
-  targetUrl: string,
+  run: { label: string; round: number; targetUrl: string },
   deployment: BenchDeployment,
   sessions: LoadSession[],
   groups: ProcessGroups,
   options: Options,
 ): Promise<LoadRun> {
-  console.log(`load: ${label}, ${sessions.length} connections for ${options.durationSeconds} s`);
+  console.log(`load: ${run.label}, round ${run.round}, ${sessions.length} connections for ${options.durationSeconds} s`);
   const before = snapshotCpu(groups);
-  const figures = await runLoad(targetUrl, deployment.publicUrl, sessions, options.durationSeconds);
+  const figures = await runLoad(run.targetUrl, deployment.publicUrl, sessions, options.durationSeconds);
   const cpu = cpuUsedBetween(before, snapshotCpu(groups));
   console.log(`load: ${figures.requestsPerSecond.toFixed(0)} requests/s, p99 ${figures.latencyP99Ms} ms, ${figures.non2xx} non-2xx, ${figures.errors} errors`);
-  return { label, figures, cpu };
+  return { label: run.label, round: run.round, figures, cpu };
 }
 
 /** Lists the processes whose CPU time the report shows. Instances and the proxy are looked up at each snapshot. */
 async function processGroups(deployment: BenchDeployment, postgres: PostgresServer): Promise<ProcessGroups> {
   const postmaster = await postmasterPid(postgres.url);
   const instancePids = (index: number) => {
-    const instance: Instance | undefined = deployment.instances[index];
+    const instance = deployment.instances[index];
     return instance ? [instance.pid] : [];
   };
   return {
@@ -173,6 +180,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     strict: true,
     options: {
       duration: { type: 'string', default: '30' },
+      rounds: { type: 'string', default: '2' },
       connections: { type: 'string', default: '100' },
       output: { type: 'string', default: 'docs/benchmarks.md' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -181,6 +189,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (values.help) return 'help';
   return {
     durationSeconds: wholeNumber('--duration', values.duration, 1, 600),
+    rounds: wholeNumber('--rounds', values.rounds, 1, 10),
     connections: wholeNumber('--connections', values.connections, 1, 500),
     output: values.output,
     argv,

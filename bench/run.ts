@@ -45,10 +45,20 @@ async function runCases(options: BenchOptions): Promise<BenchResults> {
     machine: describeMachine(),
   };
 
+  const caseLoad: BenchResults['loadAverage']['cases'] = {};
   try {
-    if (options.cases.includes('list')) results.list = await runListCase(options);
-    if (options.cases.includes('revoke')) results.revoke = await runRevokeCase(options);
-    if (options.cases.includes('load')) results.load = await runLoadCase(options);
+    if (options.cases.includes('list')) {
+      caseLoad.list = loadAverage();
+      results.list = await runListCase(options);
+    }
+    if (options.cases.includes('revoke')) {
+      caseLoad.revoke = loadAverage();
+      results.revoke = await runRevokeCase(options);
+    }
+    if (options.cases.includes('load')) {
+      caseLoad.load = loadAverage();
+      results.load = await runLoadCase(options);
+    }
   } finally {
     await closeBenchConnections();
   }
@@ -56,7 +66,7 @@ async function runCases(options: BenchOptions): Promise<BenchResults> {
   return {
     ...results,
     minutes: (Date.now() - startedAt.getTime()) / 60_000,
-    loadAverage: { before: loadBefore, after: loadAverage() },
+    loadAverage: { before: loadBefore, after: loadAverage(), cases: caseLoad },
   };
 }
 

@@ -6,6 +6,8 @@ import type { LoadFigures } from './load.ts';
 
 export interface LoadRun {
   label: string;
+  /** 1 for the first time this configuration was measured, 2 for the second, … */
+  round: number;
   figures: LoadFigures;
   /** CPU seconds each process group used during the run. */
   cpu: CpuSnapshot;
@@ -42,10 +44,12 @@ export function renderSection(results: MultiInstanceResults): string {
       'connection repeats the dashboard list (`GET /api/delegations`, one SCIM page of 50) and an introspection of its own ' +
       `delegation, for ${first?.figures.durationSeconds ?? 0} s per configuration after a ${results.warmUpSeconds} s warm-up.`,
     '',
-    '| configuration | requests/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.runs.map(({ label, figures }) =>
-      `| ${label} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.latencyP50Ms} | ${figures.latencyP99Ms} | ${figures.latencyMaxMs} | ${figures.non2xx} | ${figures.errors} |`,
+    'The three configurations took turns, one run each per round, in the order of the table.',
+    '',
+    '| configuration | round | requests/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...byConfiguration(results.runs).map(({ label, round, figures }) =>
+      `| ${label} | ${round} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.latencyP50Ms} | ${figures.latencyP99Ms} | ${figures.latencyMaxMs} | ${figures.non2xx} | ${figures.errors} |`,
     ),
     ...comparison(results.runs),
     '',
@@ -88,33 +92,43 @@ function cpuTable(runs: LoadRun[]): string[] {
     '',
     `| configuration | ${groups.join(' | ')} |`,
     `| --- | ${groups.map(() => '---:').join(' | ')} |`,
-    ...runs.map((run) => {
+    ...byConfiguration(runs).map((run) => {
       const shares = groups.map((group) => {
         const seconds = run.cpu[group];
         return seconds === undefined ? '' : `${((seconds / run.figures.durationSeconds) * 100).toFixed(0)} %`;
       });
-      return `| ${run.label} | ${shares.join(' | ')} |`;
+      return `| ${run.label}, round ${run.round} | ${shares.join(' | ')} |`;
     }),
   ];
 }
 
-/** States the throughput of the last run against the one before it, and the CPU the last run used. */
-function comparison(runs: LoadRun[]): string[] {
-  const [behindProxy, twoInstances] = runs.slice(-2);
-  if (!behindProxy || !twoInstances) return [];
-  const ratio = twoInstances.figures.requestsPerSecond / behindProxy.figures.requestsPerSecond;
-  const totalCpu = Object.values(twoInstances.cpu).reduce((sum, seconds) => sum + seconds, 0);
-  const share = (totalCpu / twoInstances.figures.durationSeconds) * 100;
-  return [
-    '',
-    `${capitalise(twoInstances.label)} served ${ratio.toFixed(2)} times the requests per second of ${behindProxy.label}. ` +
-      `During that run the processes below used ${share.toFixed(0)} % of one core together, of the ` +
-      `${os.availableParallelism() * 100} % this machine has, so a second instance on the same machine adds no cores.`,
-  ];
+/** Returns the runs grouped by configuration, in the order the configurations first ran. */
+function byConfiguration(runs: LoadRun[]): LoadRun[] {
+  const labels = [...new Set(runs.map((run) => run.label))];
+  return labels.flatMap((label) => runs.filter((run) => run.label === label));
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * States the mean throughput of the last configuration against the one before it, and the CPU
+ * that the last configuration's runs used.
+ */
+function comparison(runs: LoadRun[]): string[] {
+  const labels = [...new Set(runs.map((run) => run.label))];
+  const [baseline, last] = labels.slice(-2).map((label) => runs.filter((run) => run.label === label));
+  if (!baseline?.length || !last?.length) return [];
+
+  const meanRate = (group: LoadRun[]) =>
+    group.reduce((sum, run) => sum + run.figures.requestsPerSecond, 0) / group.length;
+  const ratio = meanRate(last) / meanRate(baseline);
+  const cpuSeconds = last.reduce((sum, run) => sum + Object.values(run.cpu).reduce((a, b) => a + b, 0), 0);
+  const runSeconds = last.reduce((sum, run) => sum + run.figures.durationSeconds, 0);
+  return [
+    '',
+    `Averaged over the rounds, ${last[0]!.label} served ${ratio.toFixed(2)} times the requests per second of ` +
+      `${baseline[0]!.label}. During those runs the processes below used ${((cpuSeconds / runSeconds) * 100).toFixed(0)} % ` +
+      `of one core together, of the ${os.availableParallelism() * 100} % this machine has. A second instance on the same ` +
+      'machine adds no cores.',
+  ];
 }
 
 function latencyRow(label: string, values: number[]): string {

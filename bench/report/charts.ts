@@ -43,10 +43,10 @@ function revokeChart(rows: NonNullable<BenchResults['revoke']>): ChartFile {
   const pick = (delayMs: number, field: 'trackerMs' | 'oneByOneMs') =>
     rows.filter((row) => row.delayMs === delayMs).map((row) => ({ x: row.count, y: median(row[field]) }));
   const series: ChartSeries[] = [
-    { name: 'tracker revoke-all, 0 ms', color: CHART_COLORS.blue, points: pick(0, 'trackerMs') },
-    { name: 'tracker revoke-all, 5 ms', color: CHART_COLORS.blue, dash: '6 4', points: pick(5, 'trackerMs') },
-    { name: 'one at a time, 0 ms', color: CHART_COLORS.orange, points: pick(0, 'oneByOneMs') },
-    { name: 'one at a time, 5 ms', color: CHART_COLORS.orange, dash: '6 4', points: pick(5, 'oneByOneMs') },
+    { name: 'tracker revoke-all, 0 ms delay', color: CHART_COLORS.blue, points: pick(0, 'trackerMs') },
+    { name: 'tracker revoke-all, 5 ms delay', color: CHART_COLORS.blue, dash: '6 4', points: pick(5, 'trackerMs') },
+    { name: 'one at a time, 0 ms delay', color: CHART_COLORS.orange, points: pick(0, 'oneByOneMs') },
+    { name: 'one at a time, 5 ms delay', color: CHART_COLORS.orange, dash: '6 4', points: pick(5, 'oneByOneMs') },
   ];
   return {
     name: 'bench-revoke-all.svg',

@@ -75,7 +75,7 @@ function runSection(results: BenchResults): string {
         ['Memory', `${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB`],
         ['Node.js', machine.nodeVersion],
         ['OS', machine.os],
-        ['1-minute load average', `${results.loadAverage.before.toFixed(2)} before, ${results.loadAverage.after.toFixed(2)} after`],
+        ['1-minute load average', describeLoadAverage(results.loadAverage)],
       ],
     ),
     '',
@@ -87,6 +87,11 @@ function runSection(results: BenchResults): string {
   ];
   if (results.quick) lines.push('', 'This was a `--quick` smoke run: fewer sizes, repetitions and seconds of load than the full run.');
   return lines.join('\n');
+}
+
+function describeLoadAverage(load: BenchResults['loadAverage']): string {
+  const cases = Object.entries(load.cases).map(([name, value]) => `${value.toFixed(2)} as ${name} started`);
+  return [`${load.before.toFixed(2)} before`, ...cases, `${load.after.toFixed(2)} after`].join(', ');
 }
 
 function targetSection(targets: TargetCheck[]): string {
@@ -205,7 +210,7 @@ function loadSection(load: LoadResult, durationSeconds: number): string {
     '',
     `${LOAD_SESSIONS} browsers signed in through the embedded login page (janedoe and larseriksson in turn), each`,
     `with its own cookies. autocannon, in its own process, keeps one connection per browser for ${durationSeconds} s,`,
-    'each repeating the dashboard list and an introspection of a delegation that browser holds tokens for',
+    'each repeating the dashboard list and an introspection of a delegation that browser has tokens for',
     '(`POST /api/delegations/{id}/introspect`, which reads the delegation over SCIM, calls the introspection',
     'endpoint and writes an audit entry). The tracker runs in its own process; its memory is read from',
     `/proc/<pid>/status (RSS) and from process.memoryUsage() in that process (heap). The tracker's store`,
@@ -227,7 +232,14 @@ function loadSection(load: LoadResult, durationSeconds: number): string {
         ['Tracker RSS before / after / peak', `${formatMegabytes(load.memoryBefore.rss)} / ${formatMegabytes(load.memoryAfter.rss)} / ${formatMegabytes(load.memoryAfter.peakRss)}`],
         ['Tracker heap used before / after', `${formatMegabytes(load.memoryBefore.heapUsed)} / ${formatMegabytes(load.memoryAfter.heapUsed)}`],
         ['CPU during the run, % of one core', `tracker ${load.cpuPercent.tracker.toFixed(0)}%, authorization server ${load.cpuPercent.idp.toFixed(0)}%`],
+        ['CPU time per response', `tracker ${formatMs(cpuPerResponseMs(load, 'tracker'))}, authorization server ${formatMs(cpuPerResponseMs(load, 'idp'))}`],
       ],
     ),
   ].join('\n');
+}
+
+/** CPU time a process used per completed response: its share of a core times the run's length, over the responses. */
+function cpuPerResponseMs(load: LoadResult, process: 'tracker' | 'idp'): number {
+  const cpuMs = (load.cpuPercent[process] / 100) * load.summary.durationSeconds * 1000;
+  return cpuMs / load.summary.requests;
 }

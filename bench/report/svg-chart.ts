@@ -31,7 +31,7 @@ export const CHART_COLORS = {
   purple: '#CC79A7',
 } as const;
 
-const WIDTH = 760;
+const WIDTH = 820;
 const HEIGHT = 440;
 const PLOT = { left: 80, top: 48, right: 540, bottom: 372 };
 const LEGEND_X = 560;
