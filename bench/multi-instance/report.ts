@@ -33,7 +33,7 @@ export function renderSection(results: MultiInstanceResults): string {
     SECTION_TITLE,
     '',
     `Measured with \`${results.command}\` on ${results.startedAt.toISOString().slice(0, 10)}, on ${describeMachine()}.`,
-    `The 1-minute load average before the run was ${results.loadAverageBefore.toFixed(2)}; other processes on the machine competed for its cores.`,
+    loadSentence(results.loadAverageBefore),
     '',
     'Every process runs on this one machine: PostgreSQL ' +
       `${results.postgresVersion} (a throwaway server from \`test/helpers/postgres.ts\`, with \`fsync=off\`), ` +
@@ -42,7 +42,7 @@ export function renderSection(results: MultiInstanceResults): string {
       '`test/multi-instance/helpers/round-robin-proxy.ts` in a process of its own. The load generator (autocannon, in the ' +
       `benchmark process) holds ${first?.figures.connections ?? 0} signed-in sessions, one connection each, and each ` +
       'connection repeats the dashboard list (`GET /api/delegations`, one SCIM page of 50) and an introspection of its own ' +
-      `delegation, for ${first?.figures.durationSeconds ?? 0} s per configuration after a ${results.warmUpSeconds} s warm-up.`,
+      `delegation, for ${first?.figures.durationSeconds ?? 0} s per run after a ${results.warmUpSeconds} s warm-up.`,
     '',
     'The three configurations took turns, one run each per round, in the order of the table.',
     '',
@@ -135,6 +135,12 @@ function latencyRow(label: string, values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
   return `| ${label} | ${at(0.5).toFixed(0)} | ${at(0.95).toFixed(0)} | ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} |`;
+}
+
+function loadSentence(loadAverage: number): string {
+  const cores = os.availableParallelism();
+  const sentence = `The 1-minute load average before the run was ${loadAverage.toFixed(2)} on ${cores} cores`;
+  return loadAverage >= cores ? `${sentence}, so other processes competed with the benchmark for the cores.` : `${sentence}.`;
 }
 
 function describeMachine(): string {
