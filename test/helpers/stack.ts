@@ -6,9 +6,10 @@ import type { DestinationStream } from 'pino';
 import { deepMerge } from '../../src/config/env.ts';
 import { loadConfig, type Config } from '../../src/config/load.ts';
 import { startEmbeddedServer, type EmbeddedServer } from '../../src/idp/server.ts';
-import { createLogger, type Logger } from '../../src/shared/logger.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import { startTracker, type RunningTracker } from '../../src/tracker/server.ts';
 import { freePort } from './ports.ts';
+import { createRunLogger, recordConfigSecrets, recordStoreSecrets } from './run-log.ts';
 import { isRedirect, parseForm, TestBrowser, type HtmlForm } from './test-browser.ts';
 
 export { TestBrowser, TEST_USER_AGENTS } from './test-browser.ts';
@@ -26,7 +27,10 @@ export interface Stack {
 }
 
 export interface StackOptions {
-  /** Where log lines go; by default they are dropped unless TEST_LOG_LEVEL is set. */
+  /**
+   * Where log lines go; by default they are dropped unless TEST_LOG_LEVEL is set. Under `npm test`
+   * every line also goes to the run's log folder (see run-log.ts).
+   */
   logDestination?: DestinationStream;
   logLevel?: string;
   /**
@@ -57,15 +61,14 @@ export async function startStack(overrides: unknown = {}, options: StackOptions 
     idp: { host: '127.0.0.1', port: idpPort, dataDir: join(folder, 'idp') },
   };
   const config = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
-  const logger = createLogger(
-    { level: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent' },
-    options.logDestination,
-  );
+  recordConfigSecrets(config);
+  const logger = createRunLogger('stack', options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logDestination);
 
   const idp = await startEmbeddedServer(config.idp, { logger: logger.child({ component: 'idp' }) });
   let tracker: RunningTracker;
   try {
     tracker = await startTracker(config, { logger: logger.child({ component: 'tracker' }) });
+    recordStoreSecrets(tracker.context.store);
   } catch (error) {
     await idp.close();
     throw error;

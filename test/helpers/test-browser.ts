@@ -3,6 +3,7 @@
  * Like a browser, it keys cookies by host name and ignores the port, so the tracker and the
  * embedded server on two loopback ports share one jar, as they would in Chrome or Firefox.
  */
+import { recordResponseSecrets } from './run-log.ts';
 
 export interface StoredCookie {
   name: string;
@@ -175,6 +176,7 @@ export class TestBrowser {
     if (cookie) headers.set('cookie', cookie);
 
     const response = await fetch(this.#connectionUrl(target), { ...init, headers, redirect: 'manual' });
+    recordResponseSecrets(response);
     this.jar.store(target, response.headers.getSetCookie());
     return response;
   }

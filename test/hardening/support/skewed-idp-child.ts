@@ -22,11 +22,13 @@ globalThis.Date = SkewedDate as DateConstructor;
 
 // Imported after the clock is moved, so that every module reads the moved clock.
 const { loadConfig } = await import('../../../src/config/load.ts');
-const { createLogger } = await import('../../../src/shared/logger.ts');
+const { createRunLogger } = await import('../../helpers/run-log.ts');
 const { startEmbeddedServer } = await import('../../../src/idp/server.ts');
 
 const config = loadConfig({ env: {}, overrides: JSON.parse(process.env.IDP_OVERRIDES ?? '{}') });
-const server = await startEmbeddedServer(config.idp, { logger: createLogger({ level: 'silent' }) });
+const server = await startEmbeddedServer(config.idp, {
+  logger: createRunLogger('skewed-idp', 'silent'),
+});
 process.stdout.write('ready\n');
 
 process.once('SIGTERM', () => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deepMerge } from '../../../src/config/env.ts';
 import { loadConfig, type Config } from '../../../src/config/load.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
 import { startTracker, type RunningTracker } from '../../../src/tracker/server.ts';
 import { freePort } from '../../helpers/ports.ts';
+import { createRunLogger, recordConfigSecrets, recordStoreSecrets } from '../../helpers/run-log.ts';
 
 const CHILD = fileURLToPath(new URL('./skewed-idp-child.ts', import.meta.url));
 
@@ -46,15 +46,18 @@ export async function startSkewedStack(
   };
   const merged = deepMerge(base, overrides);
   const config = loadConfig({ env: {}, overrides: merged });
+  recordConfigSecrets(config);
 
   const child = await startChild(offsetMs, merged);
   let tracker: RunningTracker;
   try {
-    const logger = createLogger(
-      { level: options.logDestination ? 'info' : 'silent' },
+    const logger = createRunLogger(
+      'skewed-tracker',
+      options.logDestination ? 'info' : 'silent',
       options.logDestination,
     );
     tracker = await startTracker(config, { logger });
+    recordStoreSecrets(tracker.context.store);
   } catch (error) {
     await stopChild(child);
     throw error;
