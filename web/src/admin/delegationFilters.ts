@@ -17,7 +17,7 @@ export const EMPTY_DELEGATION_FILTERS: DelegationFilterValues = {
   user: '',
   userPrefix: '',
   client: '',
-  status: '',
+  status: 'issued',
   expiresAfter: '',
   expiresBefore: '',
   sortBy: 'expires',
