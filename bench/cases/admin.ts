@@ -5,8 +5,9 @@ import { sampleInTurn, summarize, type LatencySummary, type SamplingPlan } from 
 /** The administrator's search box text: user000000 to user000999, a share of users that shrinks as the store grows. */
 export const ADMIN_USER_PREFIX = 'user000';
 
-/** The admin page's defaults, as web/src/admin/ sends them. */
+/** The admin page's defaults, as web/src/admin/ sends them: issued delegations, soonest expiry first. */
 const ADMIN_PAGE = { sortBy: 'expires', sortOrder: 'ascending', startIndex: 1, count: 50 } as const;
+const ADMIN_STATUS = 'issued';
 
 export interface AdminQueryResult {
   tracker: LatencySummary;
@@ -48,10 +49,13 @@ export async function measureAdminQueries(trackerUrl: string, scim: BareScim, qu
   };
 
   return {
-    firstPage: await measure(ADMIN_PAGE, ADMIN_PAGE),
+    firstPage: await measure(
+      { status: ADMIN_STATUS, ...ADMIN_PAGE },
+      { filter: `status eq ${JSON.stringify(ADMIN_STATUS)}`, ...ADMIN_PAGE },
+    ),
     prefixSearch: await measure(
-      { userPrefix: ADMIN_USER_PREFIX, ...ADMIN_PAGE },
-      { filter: `owner sw ${JSON.stringify(ADMIN_USER_PREFIX)}`, ...ADMIN_PAGE },
+      { userPrefix: ADMIN_USER_PREFIX, status: ADMIN_STATUS, ...ADMIN_PAGE },
+      { filter: `owner sw ${JSON.stringify(ADMIN_USER_PREFIX)} and status eq ${JSON.stringify(ADMIN_STATUS)}`, ...ADMIN_PAGE },
     ),
   };
 }

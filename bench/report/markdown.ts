@@ -150,9 +150,10 @@ function adminSection(list: ListSizeResult[]): string {
   return [
     '## Admin view',
     '',
-    '`GET /api/admin/delegations` with the admin page\'s defaults (`sortBy=expires&sortOrder=ascending&count=50`),',
-    `unfiltered and searching for users whose name starts with \`${ADMIN_USER_PREFIX}\`, beside the SCIM request the`,
-    'tracker makes for each (`owner sw "…"` for the search). "Matched" is the response\'s totalResults.',
+    '`GET /api/admin/delegations` with the admin page\'s defaults (`status=issued&sortBy=expires&sortOrder=ascending&count=50`),',
+    `alone and searching for users whose name starts with \`${ADMIN_USER_PREFIX}\`, beside the SCIM request the tracker`,
+    'makes for each (`status eq "issued"`, and `owner sw "…" and status eq "issued"` for the search). "Matched" is the',
+    'response\'s totalResults.',
     '',
     table(['Delegations', 'Query', 'Matched', 'Tracker p50 / p95', 'SCIM p50 / p95', 'Tracker over SCIM (p50)', 'Samples each'], rows),
   ].join('\n');
