@@ -153,10 +153,17 @@ async function processGroups(deployment: BenchDeployment, postgres: PostgresServ
 
 /** Returns the pid of the PostgreSQL server process, the parent of every backend. */
 async function postmasterPid(url: string): Promise<number> {
-  const rows = await queryRows<{ pid: number }>(url, 'SELECT pg_backend_pid() AS pid');
-  const parent = parentOf(rows[0]!.pid);
-  if (parent === undefined) throw new Error('Could not read the PostgreSQL server process from /proc.');
-  return parent;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // The backend exists only while this connection is open, so its parent is read before closing.
+    const result = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const parent = parentOf(result.rows[0]!.pid);
+    if (parent === undefined) throw new Error('Failed to read the PostgreSQL server process from /proc.');
+    return parent;
+  } finally {
+    await client.end();
+  }
 }
 
 async function postgresVersion(url: string): Promise<string> {
