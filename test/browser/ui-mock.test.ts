@@ -120,6 +120,7 @@ describe('dashboard', () => {
     const dialog = page.getByRole('dialog', { name: 'Introspection of Web shop (www)' });
     await dialog.waitFor();
     assert.equal(await dialog.getByRole('definition').first().textContent(), 'active');
+    assert.equal(await dialog.getByText('JWT (phantom token)', { exact: true }).count(), 1);
     assert.equal(await dialog.getByText('✓ verified').count(), 1);
     assert.equal(await dialog.getByRole('row', { name: 'sub janedoe' }).count(), 1);
 

@@ -1,6 +1,7 @@
 import type { IntrospectionResult } from '../api/types.ts';
 import { ClaimsTable } from './ClaimsTable.tsx';
 import { Dialog } from './Dialog.tsx';
+import { INTROSPECTION_MODE_LABELS } from './IntrospectionModeSelect.tsx';
 import { JwtBlock } from './JwtBlock.tsx';
 
 interface IntrospectionDialogProps {
@@ -31,7 +32,7 @@ export function IntrospectionDialog({ result, clientLabel, onClose }: Introspect
           )}
         </dd>
         <dt>Response format</dt>
-        <dd>{result.mode === 'jwt' ? 'JWT (RFC 9701)' : 'JSON (RFC 7662)'}</dd>
+        <dd>{INTROSPECTION_MODE_LABELS[result.mode]}</dd>
         {result.active && result.maxAgeSeconds !== undefined && (
           <>
             <dt>Cacheable for</dt>
