@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CpuSnapshot } from './cpu.ts';
 import type { EventLatency } from './event-latency.ts';
@@ -73,16 +73,27 @@ export function renderSection(results: MultiInstanceResults): string {
 }
 
 /**
- * Appends the section to `file` when it exists, else writes it to `fallback`, so that this
- * script never creates the report that bench/run.ts writes. Returns the path written.
+ * Writes the section into `file` when it exists: in place of an earlier section with the same
+ * title, else at the end. When `file` does not exist, writes it to `fallback` instead, so that
+ * this script never creates the report that bench/run.ts writes. Returns the path written.
  */
 export function writeSection(section: string, file: string, fallback: string): string {
-  if (existsSync(file)) {
-    appendFileSync(file, `\n${section}`);
+  if (!existsSync(file)) {
+    writeFileSync(fallback, `# Benchmarks: several instances\n\n${section}`);
+    return fallback;
+  }
+
+  const existing = readFileSync(file, 'utf8');
+  const start = existing.indexOf(`\n${SECTION_TITLE}\n`);
+  if (start === -1) {
+    writeFileSync(file, `${existing.trimEnd()}\n\n${section}`);
     return file;
   }
-  writeFileSync(fallback, `# Benchmarks: several instances\n\n${section}`);
-  return fallback;
+  const bodyStart = start + 1 + SECTION_TITLE.length;
+  const nextSection = existing.slice(bodyStart).search(/\n## /);
+  const rest = nextSection === -1 ? '' : `\n${existing.slice(bodyStart + nextSection + 1)}`;
+  writeFileSync(file, `${existing.slice(0, start + 1)}${section}${rest}`);
+  return file;
 }
 
 function cpuTable(runs: LoadRun[]): string[] {
