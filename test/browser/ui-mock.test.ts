@@ -143,6 +143,53 @@ describe('dashboard', () => {
     problems.assertNone();
   });
 
+  it('collapses and caps failure toasts', async () => {
+    tracker.state.nextUser = 'janedoe';
+    const { page, problems } = await open({ allow: [failedResource(409)] });
+    await page.clock.install();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const here = bodyRows(page).filter({ hasText: 'This browser' });
+    const ended = 'That session has ended at the authorization server. Reload the list.';
+    let failures = 0;
+    let distinct = false;
+    await page.route('**/introspect', (route) => {
+      failures += 1;
+      const message = distinct ? `Failure number ${failures}.` : ended;
+      return route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'delegation_ended', message } }),
+      });
+    });
+
+    for (let click = 1; click <= 3; click += 1) {
+      await here.getByRole('button', { name: 'Introspect' }).click();
+      if (click > 1) await toasts(page).getByText(`×${click}`, { exact: true }).waitFor();
+    }
+    const failure = toasts(page).getByText(`Introspection of Web shop (www) failed: ${ended}`, { exact: true });
+    assert.equal(await failure.count(), 1);
+
+    await here.getByRole('button', { name: 'Refresh' }).click();
+    const success = toasts(page).getByText(/^Refreshed the tokens of Web shop \(www\)/);
+    await success.waitFor();
+    await page.clock.runFor(60_000);
+    await success.waitFor({ state: 'detached' });
+    assert.equal(await failure.count(), 1, 'the failure toast left by itself');
+
+    distinct = true;
+    for (let click = 1; click <= 3; click += 1) {
+      await here.getByRole('button', { name: 'Introspect' }).click();
+      await toasts(page).getByText(`Failure number ${failures}.`, { exact: false }).waitFor();
+    }
+    await waitForCount(toasts(page).getByRole('button', { name: 'Dismiss notification' }), 3);
+    assert.equal(await failure.count(), 0, 'the oldest toast is still shown');
+
+    await toasts(page).getByRole('button', { name: 'Dismiss notification' }).first().click();
+    await waitForCount(toasts(page).getByRole('button', { name: 'Dismiss notification' }), 2);
+    problems.assertNone();
+  });
+
   it('shows a proxy error page as a message', async () => {
     const { page, problems } = await signIn('janedoe', { allow: [failedResource(502)] });
     tracker.state.brokenPaths.add('/api/delegations');

@@ -34,7 +34,7 @@ export function DelegationActions({ delegation, introspectionMode, onChanged }: 
       toast.success(refreshReport(label, result));
       onChanged();
     } catch (error) {
-      toast.error(errorMessage(error));
+      toast.error(`Refresh of ${label} failed: ${errorMessage(error)}`);
       onChanged();
     } finally {
       setBusy(null);
@@ -48,7 +48,7 @@ export function DelegationActions({ delegation, introspectionMode, onChanged }: 
       setIntrospection(result);
       toast.success(`Introspected the access token of ${label}: ${result.active ? 'active' : 'inactive'}.`);
     } catch (error) {
-      toast.error(errorMessage(error));
+      toast.error(`Introspection of ${label} failed: ${errorMessage(error)}`);
     } finally {
       setBusy(null);
     }

@@ -29,7 +29,7 @@ export function Header({ session, config, route, onSessionEnded }: HeaderProps) 
       const { logoutUrl } = await logout();
       window.location.assign(logoutUrl);
     } catch (error) {
-      toast.error(errorMessage(error));
+      toast.error(`Log out failed: ${errorMessage(error)}`);
       setLoggingOut(false);
     }
   }

@@ -2,7 +2,9 @@ import { createContext, useContext } from 'react';
 
 export interface Toaster {
   success(message: string): void;
+  /** Stays until the user dismisses it, because it usually needs reading or acting on. */
   error(message: string): void;
+  info(message: string): void;
 }
 
 export const ToastContext = createContext<Toaster | null>(null);
