@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { failedResource, launchChromium, openPage, type OpenedPage, type WatchOptions } from './helpers/chromium.ts';
 import { startMockTracker, type MockTracker } from './mock-tracker.ts';
 
@@ -29,13 +29,13 @@ afterEach(async () => {
   await tracker.close();
 });
 
-async function open(options: WatchOptions = {}): Promise<OpenedPage> {
+async function open(options: BrowserContextOptions & WatchOptions = {}): Promise<OpenedPage> {
   const page = await openPage(browser, { baseURL: tracker.url, ...options });
   opened.push(page);
   return page;
 }
 
-async function signIn(username: string, options: WatchOptions = {}): Promise<OpenedPage> {
+async function signIn(username: string, options: BrowserContextOptions & WatchOptions = {}): Promise<OpenedPage> {
   tracker.state.nextUser = username;
   const result = await open(options);
   await result.page.goto('/');
@@ -105,6 +105,31 @@ describe('dashboard', () => {
     assert.equal(await elsewhere.getAttribute('aria-disabled'), 'true');
     assert.equal(await elsewhere.getAttribute('title'), reason);
     assert.equal(await descriptionOf(elsewhere), reason);
+    problems.assertNone();
+  });
+
+  it('keeps ids on one line and copies them', async () => {
+    const { page, problems } = await signIn('janedoe', { permissions: ['clipboard-read', 'clipboard-write'] });
+    const delegation = mockDelegation('janedoe', 'www2');
+    const row = bodyRows(page).filter({ hasText: 'Safari 18' });
+    const id = row.getByRole('code').filter({ hasText: delegation.delegationId });
+
+    assert.equal(await id.getAttribute('title'), delegation.delegationId);
+    const box = await id.evaluate((element) => ({
+      height: element.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(element).lineHeight),
+      cut: element.scrollWidth > element.clientWidth,
+    }));
+    assert.ok(box.height < 1.5 * box.lineHeight, `the id is ${box.height}px high, a line ${box.lineHeight}px`);
+    assert.equal(box.cut, true, 'the id is shown in full');
+
+    await row.getByRole('button', { name: 'Copy delegation ID' }).click();
+    await toasts(page).getByText('Copied the delegation ID.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), delegation.delegationId);
+
+    await row.getByRole('button', { name: 'Copy SCIM ID' }).click();
+    await toasts(page).getByText('Copied the SCIM ID.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), delegation.id);
     problems.assertNone();
   });
 

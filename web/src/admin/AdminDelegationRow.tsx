@@ -1,5 +1,6 @@
 import type { Delegation } from '../api/types.ts';
 import { ClientCell } from '../components/ClientCell.tsx';
+import { CopyableId } from '../components/CopyableId.tsx';
 import { DeviceCell } from '../components/DeviceCell.tsx';
 import { Link } from '../components/Link.tsx';
 import { ScopeList } from '../components/ScopeList.tsx';
@@ -33,9 +34,7 @@ export function AdminDelegationRow({ delegation, selected, onToggle, onChanged }
         <ClientCell label={delegation.clientLabel} id={delegation.clientId} />
       </td>
       <td>
-        <code className="id" title={`SCIM ID ${delegation.id}`}>
-          {delegation.delegationId}
-        </code>
+        <CopyableId value={delegation.delegationId} kind="delegation ID" />
       </td>
       <td>
         <DeviceCell device={delegation.device} thisBrowser={delegation.thisBrowser} />

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../api/types.ts';
+import { CopyableId } from '../components/CopyableId.tsx';
 import { TimeCell } from '../components/TimeCell.tsx';
 
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
@@ -36,13 +37,14 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               <td>{entry.owner ?? ''}</td>
               <td>{entry.clientId ?? ''}</td>
               <td>
-                <code className="id" title={entry.scimId ? `SCIM ID ${entry.scimId}` : undefined}>
-                  {entry.delegationId ?? entry.scimId ?? ''}
-                </code>
+                {entry.delegationId !== undefined && <CopyableId value={entry.delegationId} kind="delegation ID" />}
+                {entry.delegationId === undefined && entry.scimId !== undefined && (
+                  <CopyableId value={entry.scimId} kind="SCIM ID" />
+                )}
               </td>
               <td className="detail">{entry.detail ?? ''}</td>
               <td>
-                <code className="id">{entry.correlationId ?? ''}</code>
+                {entry.correlationId !== undefined && <CopyableId value={entry.correlationId} kind="correlation ID" />}
               </td>
             </tr>
           ))}

@@ -1,4 +1,5 @@
 import type { UserDelegationGroup } from '../api/types.ts';
+import { CopyableId } from '../components/CopyableId.tsx';
 import { ScopeList } from '../components/ScopeList.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TimeCell } from '../components/TimeCell.tsx';
@@ -41,10 +42,10 @@ export function UserDeviceGroup({ groups, onChanged }: UserDeviceGroupProps) {
               {group.items.map((delegation) => (
                 <tr key={delegation.id}>
                   <td>
-                    <code className="id">{delegation.delegationId}</code>
+                    <CopyableId value={delegation.delegationId} kind="delegation ID" />
                   </td>
                   <td>
-                    <code className="id">{delegation.id}</code>
+                    <CopyableId value={delegation.id} kind="SCIM ID" />
                   </td>
                   <td>
                     <TimeCell iso={delegation.created} />

@@ -1,5 +1,6 @@
 import type { Delegation, IntrospectionMode } from '../api/types.ts';
 import { ClientCell } from './ClientCell.tsx';
+import { CopyableId } from './CopyableId.tsx';
 import { DelegationActions } from './DelegationActions.tsx';
 import { DeviceCell } from './DeviceCell.tsx';
 import { ScopeList } from './ScopeList.tsx';
@@ -19,10 +20,10 @@ export function DelegationRow({ delegation, introspectionMode, onChanged }: Dele
         <ClientCell label={delegation.clientLabel} id={delegation.clientId} />
       </td>
       <td>
-        <code className="id">{delegation.delegationId}</code>
+        <CopyableId value={delegation.delegationId} kind="delegation ID" />
       </td>
       <td>
-        <code className="id">{delegation.id}</code>
+        <CopyableId value={delegation.id} kind="SCIM ID" />
       </td>
       <td>
         <DeviceCell device={delegation.device} thisBrowser={delegation.thisBrowser} />

@@ -1,5 +1,6 @@
 import type { ClientOption, RevokeStreamEnd } from '../api/types.ts';
 import { plural } from '../lib/format.ts';
+import { CopyableId } from './CopyableId.tsx';
 
 interface RevocationReportProps {
   end: RevokeStreamEnd;
@@ -41,7 +42,7 @@ export function RevocationReport({ end, clients }: RevocationReportProps) {
                   {showOwner && <td>{failure.owner ?? ''}</td>}
                   <td>{labels.get(failure.clientId) ?? failure.clientId}</td>
                   <td>
-                    <code className="id">{failure.delegationId}</code>
+                    <CopyableId value={failure.delegationId} kind="delegation ID" />
                   </td>
                   <td>{failure.message}</td>
                 </tr>
