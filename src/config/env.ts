@@ -1,7 +1,9 @@
+import { ConfigError } from './errors.ts';
+import { listSettingPaths, nearest } from './fields.ts';
 import type { RawConfig } from './schema.ts';
 
 /** Short names kept for the settings people change most often. */
-const ALIASES: Record<string, string[]> = {
+export const ALIASES: Record<string, string[]> = {
   TRACKER_PORT: ['tracker', 'port'],
   TRACKER_HOST: ['tracker', 'host'],
   TRACKER_PUBLIC_URL: ['tracker', 'publicUrl'],
@@ -12,48 +14,77 @@ const ALIASES: Record<string, string[]> = {
 
 const PREFIX = 'ST_';
 
+/** One environment variable that sets a setting, with its text as given. */
+export interface EnvironmentSetting {
+  name: string;
+  path: string[];
+  text: string;
+  value: unknown;
+}
+
 /**
  * Reads settings from environment variables. Every field has a name built from its path:
  * `authServer.scim.baseUrl` is `ST_AUTH_SERVER__SCIM__BASE_URL`. Values that start with `[` or `{`
- * are parsed as JSON, and `true` and `false` become booleans.
+ * are parsed as JSON, and `true` and `false` become booleans. Throws a ConfigError that names every
+ * `ST_` variable with invalid JSON or with a name that matches no setting.
  */
-export function readEnvironment(env: NodeJS.ProcessEnv): RawConfig {
-  const result: Record<string, unknown> = {};
+export function readEnvironment(env: NodeJS.ProcessEnv): {
+  values: RawConfig;
+  settings: EnvironmentSetting[];
+} {
+  const values: Record<string, unknown> = {};
+  const settings: EnvironmentSetting[] = [];
+  const problems: string[] = [];
+  const knownNames = new Map(listSettingPaths().map((path) => [environmentNameOf(path), path]));
 
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || value === '') continue;
-    const path = ALIASES[name] ?? (name.startsWith(PREFIX) ? pathFromName(name) : undefined);
-    if (path) setPath(result, path, parseValue(name, value));
+  for (const [name, text] of Object.entries(env)) {
+    if (text === undefined || text === '') continue;
+    if (!(name in ALIASES) && !name.startsWith(PREFIX)) continue;
+
+    const path = ALIASES[name] ?? knownNames.get(name);
+    if (!path) {
+      problems.push(describeUnknownName(name, [...knownNames.keys()]));
+      continue;
+    }
+    const parsed = parseValue(name, text);
+    if ('problem' in parsed) {
+      problems.push(parsed.problem);
+      continue;
+    }
+    setPath(values, path, parsed.value);
+    settings.push({ name, path, text, value: parsed.value });
   }
 
-  return result as RawConfig;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { values: values as RawConfig, settings };
 }
 
 export function environmentNameOf(path: readonly (string | number)[]): string {
   const segments = path.filter((segment) => typeof segment === 'string') as string[];
-  return PREFIX + segments.map((segment) => segment.replace(/[A-Z]/g, '_$&').toUpperCase()).join('__');
+  return (
+    PREFIX + segments.map((segment) => segment.replace(/[A-Z]/g, '_$&').toUpperCase()).join('__')
+  );
 }
 
-function pathFromName(name: string): string[] {
-  return name
-    .slice(PREFIX.length)
-    .split('__')
-    .map((segment) =>
-      segment.toLowerCase().replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()),
-    );
+function describeUnknownName(name: string, knownNames: string[]): string {
+  const suggestion = nearest(name, knownNames);
+  const hint = suggestion
+    ? `Did you mean ${suggestion}?`
+    : 'Names are ST_ followed by the setting path in capitals, with __ between levels, e.g. ST_AUTH_SERVER__SCIM__PAGE_SIZE.';
+  return `${name}: environment variable matches no setting. ${hint} Rename or unset it.`;
 }
 
-function parseValue(name: string, value: string): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (value.startsWith('[') || value.startsWith('{')) {
-    try {
-      return JSON.parse(value);
-    } catch (error) {
-      throw new Error(`Environment variable ${name} is not valid JSON: ${(error as Error).message}`);
-    }
+function parseValue(name: string, text: string): { value: unknown } | { problem: string } {
+  if (text === 'true') return { value: true };
+  if (text === 'false') return { value: false };
+  if (!text.startsWith('[') && !text.startsWith('{')) return { value: text };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return {
+      problem: `${name}: not valid JSON (${(error as Error).message}). A value that starts with [ or { is read as JSON: fix its syntax, e.g. [{"id":"www","secret":"…"}], and quote it for the shell.`,
+    };
   }
-  return value;
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -78,6 +109,6 @@ export function deepMerge<T>(base: T, override: unknown): T {
   return merged as T;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { z } from 'zod';
 import { deepMerge, environmentNameOf, readEnvironment } from './env.ts';
+import { ConfigError } from './errors.ts';
+import { describeIssue } from './issues.ts';
+import { SettingSources } from './sources.ts';
 import { configSchema, LOOPBACK_HOSTS, type ClientConfig, type ParsedConfig } from './schema.ts';
 import { resolveIdpConfig, type IdpConfig } from './idp.ts';
 
@@ -52,15 +54,7 @@ export interface Config {
   warnings: string[];
 }
 
-export class ConfigError extends Error {
-  readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError };
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -75,11 +69,23 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
-  const fromFile = readConfigFile(env.SESSION_TRACKER_CONFIG);
-  const raw = deepMerge(deepMerge(fromFile, readEnvironment(env)), options.overrides ?? {});
+  const file = env.SESSION_TRACKER_CONFIG || undefined;
+  const fromFile = readConfigFile(file);
+  const fromEnvironment = readEnvironment(env);
+  const overrides = options.overrides ?? {};
+  const raw = deepMerge(deepMerge(fromFile, fromEnvironment.values), overrides);
+
+  const sources = new SettingSources();
+  if (file) sources.addFile(file, fromFile);
+  sources.addEnvironment(fromEnvironment.settings);
+  sources.addOverrides(overrides);
 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.flatMap((issue) => describeIssue(issue, sources, file)),
+    );
+  }
 
   return Object.freeze(resolveConfig(parsed.data)) as Config;
 }
@@ -101,12 +107,6 @@ function readConfigFile(path: string | undefined): unknown {
       `SESSION_TRACKER_CONFIG: ${path} is not valid JSON (${(error as Error).message}). Fix the file's syntax.`,
     ]);
   }
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.join('.') || '(root)';
-  const value = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
-  return `${path}: ${issue.message}${value}. Fix it in the config file or set ${environmentNameOf(issue.path as (string | number)[])}.`;
 }
 
 function resolveConfig(parsed: ParsedConfig): Config {
@@ -216,26 +216,39 @@ function resolveAuthServer(
     );
   }
   if (allowInsecureHttp && !embedded) {
-    warnings.push(`authServer.issuer ${issuer} is plain HTTP; accepted only because it is on loopback.`);
+    warnings.push(
+      `authServer.issuer ${issuer} is plain HTTP; accepted only because it is on loopback.`,
+    );
   }
 
   return {
     mode: settings.mode,
     issuer,
     caFile: settings.caFile,
-    clients: required(settings.clients, 'clients', webClients.map(({ id, secret, label }) => ({ id, secret, label }))) ?? [],
+    clients:
+      required(
+        settings.clients,
+        'clients',
+        webClients.map(({ id, secret, label }) => ({ id, secret, label })),
+      ) ?? [],
     scopes: settings.scopes,
     requestTimeoutMs: settings.requestTimeoutMs,
     allowInsecureHttp,
     scim: {
       ...settings.scim,
-      baseUrl: trimSlash(required(settings.scim.baseUrl, 'scim.baseUrl', `${idp.publicUrl}${idp.scimPath}`) ?? ''),
+      baseUrl: trimSlash(
+        required(settings.scim.baseUrl, 'scim.baseUrl', `${idp.publicUrl}${idp.scimPath}`) ?? '',
+      ),
       clientId: required(settings.scim.clientId, 'scim.clientId', scimClient?.id),
       clientSecret: required(settings.scim.clientSecret, 'scim.clientSecret', scimClient?.secret),
     },
     introspection: {
       mode: settings.introspection.mode,
-      clientId: required(settings.introspection.clientId, 'introspection.clientId', introspectionClient?.id),
+      clientId: required(
+        settings.introspection.clientId,
+        'introspection.clientId',
+        introspectionClient?.id,
+      ),
       clientSecret: required(
         settings.introspection.clientSecret,
         'introspection.clientSecret',
@@ -245,7 +258,8 @@ function resolveAuthServer(
     logout: {
       style: settings.logout.style,
       curityLogoutUrl:
-        settings.logout.curityLogoutUrl ?? (embedded ? `${idp.publicUrl}/authentication/logout` : undefined),
+        settings.logout.curityLogoutUrl ??
+        (embedded ? `${idp.publicUrl}/authentication/logout` : undefined),
     },
   };
 }
