@@ -7,7 +7,7 @@
  * - every action the tracker reported done has its `succeeded` audit entry;
  * - the tracker's RSS at the end of the first run is within RSS_MARGIN of its RSS after warm-up;
  * - after `kill -9` and a restart, every user that was signed in still is, and the audit trail
- *   holds every action reported done before and after the crash.
+ *   contains every action reported done before and after the crash.
  *
  * Usage: npm run test:load -- [--duration 60] [--users 200] [--think-ms 100]
  */
@@ -30,8 +30,8 @@ import { DEMO_USERS, Ledger, SimulatedUser } from './load/simulated-user.ts';
 /**
  * Largest growth of the tracker's RSS from the end of warm-up to the end of the run, as a share
  * of the RSS after warm-up. After warm-up the RSS moved up and down by less than 10% as the
- * garbage collector ran (measured on a 2-core machine with the defaults), so this margin leaves
- * room for that, while a leak of a few kilobytes per request exceeds it within a 60 s run.
+ * garbage collector ran (measured on a 2-core machine with the defaults). This margin leaves room
+ * for that, while a leak of a few kilobytes per request exceeds it within a 60 s run.
  */
 const RSS_MARGIN = 0.2;
 /**

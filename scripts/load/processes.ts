@@ -71,7 +71,7 @@ export async function writeLoadConfig(folder: string): Promise<LoadSetup> {
 
 /**
  * Runs `session-tracker <command>` as a child process with the configuration file, its output
- * appended to `logFile`, and resolves once `readyUrl` answers 200.
+ * appended to `logFile`, and resolves once `readyUrl` returns 200.
  */
 export async function startCommand(
   command: 'idp' | 'start',
@@ -92,16 +92,16 @@ export async function startCommand(
       throw new Error(
         `session-tracker ${command} exited with code ${child.exitCode}; see ${logFile}.`,
       );
-    if (await answers(readyUrl)) return child;
+    if (await returnsOk(readyUrl)) return child;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   child.kill('SIGKILL');
   throw new Error(
-    `session-tracker ${command} did not answer ${readyUrl} within ${START_TIMEOUT_MS} ms; see ${logFile}.`,
+    `session-tracker ${command} did not return 200 at ${readyUrl} within ${START_TIMEOUT_MS} ms; see ${logFile}.`,
   );
 }
 
-async function answers(url: string): Promise<boolean> {
+async function returnsOk(url: string): Promise<boolean> {
   try {
     const response = await fetch(url);
     await response.arrayBuffer();

@@ -19,7 +19,7 @@ export interface DoneAction {
   key: string;
 }
 
-/** What the simulated users saw, shared by all of them. */
+/** Record of the responses and the done actions of the simulated users, shared by all of them. */
 export class Ledger {
   readonly done: DoneAction[] = [];
   readonly statuses = new Map<number, number>();
@@ -90,7 +90,7 @@ export class SimulatedUser {
    * browser's session, so a crash may leave the browser with the old cookie only.
    */
   atCallback = false;
-  /** Where the user records what it saw; each phase of the run has its own. */
+  /** Ledger the user writes to; each phase of the run has its own. */
   ledger: Ledger;
   readonly #thinkMs: number;
 
@@ -166,7 +166,7 @@ export class SimulatedUser {
   }
 
   /**
-   * Reads the session again after a 403 `csrf_rejected`, as the UI's message asks: a sign-in cut
+   * Reads the session again after a 403 `csrf_rejected`, as the UI's message tells a user: a sign-in cut
    * short after its callback leaves the browser with the new session and the old CSRF token.
    */
   async #recoverFrom(response: Response): Promise<void> {
