@@ -267,7 +267,12 @@ describe('revoke all', () => {
 
     tracker.state.failingIds.clear();
     await report.getByRole('button', { name: 'Try again' }).click();
-    await page.getByRole('status').filter({ hasText: 'You are logged out.' }).waitFor();
+    const notice = page.getByRole('status').filter({ hasText: 'You are logged out.' });
+    await notice.waitFor();
+    assert.equal(await notice.locator('span').textContent(), 'You are logged out. 1 session was revoked.');
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await notice.count(), 0, 'the notice came back after a reload');
     assert.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 1);
     assert.equal(tracker.state.issued('janedoe').length, 0);
     problems.assertNone();

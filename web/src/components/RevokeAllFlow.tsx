@@ -4,6 +4,7 @@ import { revokeAll } from '../api/tracker.ts';
 import type { ClientOption } from '../api/types.ts';
 import { pauseAutoReload } from '../hooks/useAutoReload.ts';
 import { useRevocationRun } from '../hooks/useRevocationRun.ts';
+import { saveRevokeAllCounts } from '../lib/revokeAllCounts.ts';
 import { Dialog } from './Dialog.tsx';
 import { RevocationProgress } from './RevocationProgress.tsx';
 import { RevocationReport } from './RevocationReport.tsx';
@@ -33,8 +34,10 @@ export function RevokeAllFlow({ clients, onClose, onSessionEnded }: RevokeAllFlo
     }
 
     // The reloads stay paused: the session is over and the browser leaves the page.
-    if (end.logoutUrl) window.location.assign(end.logoutUrl);
-    else {
+    if (end.logoutUrl) {
+      saveRevokeAllCounts(end);
+      window.location.assign(end.logoutUrl);
+    } else {
       resume();
       onSessionEnded();
     }

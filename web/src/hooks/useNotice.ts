@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { plural } from '../lib/format.ts';
+import { takeRevokeAllCounts, type RevokeAllCounts } from '../lib/revokeAllCounts.ts';
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -28,9 +30,15 @@ const NOTICES: Record<string, Notice> = {
   logged_out: { kind: 'info', message: 'You are logged out.' },
 };
 
+// Read once when the page loads: every later load is a new visit and must not repeat the counts.
+const revokeAllCounts = takeRevokeAllCounts();
+
 function readNotice(): Notice | null {
   const code = new URLSearchParams(window.location.search).get('notice');
   if (code === null) return null;
+  if (code === 'logged_out' && revokeAllCounts) {
+    return { kind: 'info', message: `You are logged out. ${revokedSentence(revokeAllCounts)}` };
+  }
   return (
     NOTICES[code] ?? { kind: 'error', message: `The sign-in did not complete (${code}). Sign in again.` }
   );
@@ -51,4 +59,9 @@ export function useNotice(): [Notice | null, () => void] {
   }, []);
 
   return [notice, () => setNotice(null)];
+}
+
+function revokedSentence({ revoked, alreadyRevoked }: RevokeAllCounts): string {
+  const already = alreadyRevoked > 0 ? `, and ${plural(alreadyRevoked, 'was', 'were')} already revoked` : '';
+  return `${plural(revoked, 'session was', 'sessions were')} revoked${already}.`;
 }
