@@ -219,3 +219,56 @@ describeEachStore('store audit', (harness) => {
     }
   });
 });
+
+describeEachStore('store audit under concurrency', (harness) => {
+  it('commits concurrent appends, each once', async () => {
+    const location = await harness.location();
+    const store = await location.open();
+    const inputs = Array.from({ length: 40 }, (_, index) =>
+      auditEntry({
+        actor: 'admin',
+        actorIsAdmin: true,
+        owner: `user${index}`,
+        action: 'bulk-revoke',
+      }),
+    );
+
+    const appended = await Promise.all(inputs.map((input) => store.appendAudit(input)));
+    const stored = await store.queryAudit({ actor: 'admin', limit: 100 });
+
+    assert.equal(new Set(ids(appended)).size, inputs.length);
+    assert.deepEqual(
+      appended.map((entry) => entry.owner),
+      inputs.map((input) => input.owner),
+    );
+    assert.deepEqual(
+      ids(stored).sort((a, b) => a - b),
+      ids(appended).sort((a, b) => a - b),
+    );
+    await store.close();
+  });
+});
+
+// Only SQLite batches appends; it must write the waiting batch before the file closes.
+describeEachStore(
+  'sqlite audit batching',
+  (harness) => {
+    it('keeps appends that were waiting at close', async () => {
+      const location = await harness.location();
+      const store = await location.open();
+      const waiting = [1, 2, 3].map((index) =>
+        store.appendAudit(
+          auditEntry({ actor: 'janedoe', owner: `owner${index}`, action: 'revoke' }),
+        ),
+      );
+      await store.close();
+      await Promise.all(waiting);
+
+      const reopened = await location.open();
+      const stored = await reopened.queryAudit({ actor: 'janedoe' });
+      assert.equal(stored.length, 3);
+      await reopened.close();
+    });
+  },
+  ['sqlite'],
+);

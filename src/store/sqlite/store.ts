@@ -6,7 +6,8 @@ import type { TokenCipher } from '../crypto.ts';
 import { decodeChangeEvent, deliverChangeEvent, encodeChangeEvent } from '../events.ts';
 import { applyPendingMigrations } from '../sql/migrations.ts';
 import { SqlStore } from '../sql/store.ts';
-import type { ChangeEvent } from '../types.ts';
+import type { AuditEntry, AuditEntryInput, ChangeEvent } from '../types.ts';
+import { AuditBatcher } from './audit-batch.ts';
 import { SQLITE_TYPES, SqliteDatabase } from './database.ts';
 import { acquireSharedState, releaseSharedState, type SqliteSharedState } from './shared-state.ts';
 
@@ -24,6 +25,7 @@ export class SqliteStore extends SqlStore {
   readonly file: string;
   readonly #sqlite: SqliteDatabase;
   readonly #shared: SqliteSharedState;
+  readonly #audit: AuditBatcher;
   readonly #listeners = new Set<(payload: string) => void>();
   #closed = false;
 
@@ -32,6 +34,7 @@ export class SqliteStore extends SqlStore {
     this.file = file;
     this.#sqlite = sqlite;
     this.#shared = acquireSharedState(file);
+    this.#audit = new AuditBatcher(sqlite.handle, sqlite);
   }
 
   /** Opens (creating if needed) `file` with write-ahead logging and full sync. Does not migrate. */
@@ -68,6 +71,10 @@ export class SqliteStore extends SqlStore {
     });
   }
 
+  override async appendAudit(entry: AuditEntryInput): Promise<AuditEntry> {
+    return this.#audit.append(entry, new Date());
+  }
+
   async withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
     return this.#shared.locks.run(key, task);
   }
@@ -98,6 +105,7 @@ export class SqliteStore extends SqlStore {
     this.#closed = true;
     for (const onPayload of this.#listeners) this.#shared.events.off(CHANGE_EVENT, onPayload);
     this.#listeners.clear();
+    this.#audit.flush();
     releaseSharedState(this.file);
     this.#sqlite.handle.close();
   }
