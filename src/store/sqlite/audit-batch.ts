@@ -33,7 +33,7 @@ export class AuditBatcher {
     });
   }
 
-  /** Writes the waiting entries now; the store calls it before closing the database. */
+  /** Writes the waiting entries now. The store calls it before it closes the database. */
   flush(): void {
     const batch = this.#pending;
     this.#pending = [];
@@ -42,7 +42,7 @@ export class AuditBatcher {
     let inserts: Promise<AuditEntry>[];
     try {
       // better-sqlite3 runs each INSERT synchronously when insertAuditEntry is called, so all of
-      // them run inside this transaction; a failed INSERT rejects only its own promise.
+      // them run inside this transaction. A failed INSERT rejects only its own promise.
       inserts = this.#handle.transaction(() =>
         batch.map((pending) => insertAuditEntry(this.#db, pending.entry, pending.at)),
       )();
