@@ -22,7 +22,7 @@ const MIN_SECRET_LENGTH = 8;
 const recorded = new Set<string>();
 let logCount = 0;
 
-/** The folder of this test run's logs, or undefined when the run writes none. */
+/** Returns the folder of this test run's logs, or undefined when the run writes none. */
 export function runLogFolder(): string | undefined {
   return process.env[RUN_LOGS_VARIABLE] || undefined;
 }
@@ -40,8 +40,8 @@ export function runLogDestination(label: string): DestinationStream | undefined 
 }
 
 /**
- * Creates a stack's logger. With a run folder every line, down to `trace`, also goes to a file
- * there; `destination` still gets the lines of `level` and above, as without a run folder.
+ * Creates a stack's logger. With a run folder, every line down to `trace` also goes to a file
+ * there. `destination` still gets the lines of `level` and above, as without a run folder.
  */
 export function createRunLogger(
   label: string,
