@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
 import { failedResource, launchChromium, openPage, type OpenedPage, type WatchOptions } from './helpers/chromium.ts';
 import { startMockTracker, type MockTracker } from './mock-tracker.ts';
 
@@ -52,6 +52,10 @@ async function waitForCount(locator: Locator, count: number): Promise<void> {
 
 function bodyRows(page: Page): Locator {
   return page.getByRole('table').locator('tbody tr');
+}
+
+function isList(response: Response): boolean {
+  return new URL(response.url()).pathname === '/api/delegations';
 }
 
 function toasts(page: Page): Locator {
@@ -160,11 +164,17 @@ describe('dashboard', () => {
 
     await bodyRows(page).filter({ hasText: 'Safari 18' }).getByRole('button', { name: 'Revoke' }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke this session?' });
+    // One reload follows the revocation and one its change event; neither may call it ended elsewhere.
+    let lists = 0;
+    const twoReloads = page.waitForResponse((response) => isList(response) && ++lists === 2);
     await dialog.getByRole('button', { name: 'Revoke' }).click();
 
     await toasts(page).getByText('Revoked the session of Partner portal (www2).').waitFor();
     await waitForCount(bodyRows(page), 3);
     assert.equal(mockDelegation('janedoe', 'www2').status, 'revoked');
+    await twoReloads;
+    await waitForCount(bodyRows(page), 3);
+    assert.equal(await toasts(page).getByText('ended elsewhere').count(), 0);
     problems.assertNone();
   });
 
@@ -212,6 +222,19 @@ describe('dashboard', () => {
 
     await toasts(page).getByRole('button', { name: 'Dismiss notification' }).first().click();
     await waitForCount(toasts(page).getByRole('button', { name: 'Dismiss notification' }), 2);
+    problems.assertNone();
+  });
+
+  it('reports sessions ended elsewhere', async () => {
+    const { page, problems } = await signIn('janedoe');
+    const events = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/events');
+    await page.reload();
+    await events;
+    await waitForCount(bodyRows(page), 4);
+
+    tracker.state.revoke(mockDelegation('janedoe', 'www2'));
+    await toasts(page).getByText('1 session was ended elsewhere.', { exact: true }).waitFor();
+    await waitForCount(bodyRows(page), 3);
     problems.assertNone();
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { listDelegations } from '../api/tracker.ts';
 import type { IntrospectionMode, TrackerConfig } from '../api/types.ts';
 import { useAutoReload } from '../hooks/useAutoReload.ts';
+import { useEndedElsewhere } from '../hooks/useEndedElsewhere.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { DelegationTable } from './DelegationTable.tsx';
 import { EmptyState } from './EmptyState.tsx';
@@ -20,7 +21,8 @@ export function Dashboard({ config }: { config: TrackerConfig }) {
   const { data, error, loading, reload } = useResource(`delegations:${startIndex}`, (signal) =>
     listDelegations({ startIndex, count: PAGE_SIZE }, signal),
   );
-  useAutoReload(reload, config.pollIntervalSeconds);
+  const { reloadAfterChange, markRevokedHere } = useEndedElsewhere(data, reload);
+  useAutoReload(reload, config.pollIntervalSeconds, reloadAfterChange);
 
   // Revoking the last rows of a later page leaves it empty: step back to a page that has rows.
   useEffect(() => {
@@ -51,7 +53,12 @@ export function Dashboard({ config }: { config: TrackerConfig }) {
       )}
       {data && data.items.length > 0 && (
         <>
-          <DelegationTable items={data.items} introspectionMode={mode} onChanged={reload} />
+          <DelegationTable
+            items={data.items}
+            introspectionMode={mode}
+            onRevoking={markRevokedHere}
+            onChanged={reload}
+          />
           <Pager
             startIndex={startIndex}
             shown={data.items.length}

@@ -17,10 +17,12 @@ import { RevokeConfirmDialog } from './RevokeConfirmDialog.tsx';
 interface DelegationActionsProps {
   delegation: Delegation;
   introspectionMode: IntrospectionMode;
+  /** Called with the SCIM id before the revocation, so the row's removal is not reported as made elsewhere. */
+  onRevoking: (id: string) => void;
   onChanged: () => void;
 }
 
-export function DelegationActions({ delegation, introspectionMode, onChanged }: DelegationActionsProps) {
+export function DelegationActions({ delegation, introspectionMode, onRevoking, onChanged }: DelegationActionsProps) {
   const toast = useToast();
   const [busy, setBusy] = useState<ActionName | null>(null);
   const [introspection, setIntrospection] = useState<IntrospectionResult | null>(null);
@@ -55,6 +57,7 @@ export function DelegationActions({ delegation, introspectionMode, onChanged }: 
   }
 
   async function revoke() {
+    onRevoking(delegation.id);
     const { result } = await revokeDelegation(delegation.id);
     setConfirmingRevoke(false);
     toast.success(

@@ -10,10 +10,11 @@ import { TimeCell } from './TimeCell.tsx';
 interface DelegationRowProps {
   delegation: Delegation;
   introspectionMode: IntrospectionMode;
+  onRevoking: (id: string) => void;
   onChanged: () => void;
 }
 
-export function DelegationRow({ delegation, introspectionMode, onChanged }: DelegationRowProps) {
+export function DelegationRow({ delegation, introspectionMode, onRevoking, onChanged }: DelegationRowProps) {
   return (
     <tr className={delegation.thisBrowser ? 'row-highlight' : undefined}>
       <td>
@@ -44,6 +45,7 @@ export function DelegationRow({ delegation, introspectionMode, onChanged }: Dele
         <DelegationActions
           delegation={delegation}
           introspectionMode={introspectionMode}
+          onRevoking={onRevoking}
           onChanged={onChanged}
         />
       </td>

@@ -4,10 +4,12 @@ import { DelegationRow } from './DelegationRow.tsx';
 interface DelegationTableProps {
   items: Delegation[];
   introspectionMode: IntrospectionMode;
+  /** Called with the SCIM id before this tab revokes a delegation. */
+  onRevoking: (id: string) => void;
   onChanged: () => void;
 }
 
-export function DelegationTable({ items, introspectionMode, onChanged }: DelegationTableProps) {
+export function DelegationTable({ items, introspectionMode, onRevoking, onChanged }: DelegationTableProps) {
   return (
     <div className="table-scroll">
       <table className="table table-wide">
@@ -31,6 +33,7 @@ export function DelegationTable({ items, introspectionMode, onChanged }: Delegat
               key={delegation.id}
               delegation={delegation}
               introspectionMode={introspectionMode}
+              onRevoking={onRevoking}
               onChanged={onChanged}
             />
           ))}

@@ -6,6 +6,7 @@ import { subscribeToChanges } from '../api/events.ts';
 const EVENT_DEBOUNCE_MS = 400;
 
 let pauses = 0;
+let pausesStarted = 0;
 
 /**
  * Stops every automatic reload until the returned function is called. Revoke-all uses it: the
@@ -13,6 +14,7 @@ let pauses = 0;
  */
 export function pauseAutoReload(): () => void {
   pauses += 1;
+  pausesStarted += 1;
   let resumed = false;
   return () => {
     if (resumed) return;
@@ -22,10 +24,23 @@ export function pauseAutoReload(): () => void {
 }
 
 /**
- * Calls `reload` every `intervalSeconds` and after change events from the tracker. The poll is
- * what keeps the list current: change events only make it quicker.
+ * Returns how many pauses have started since the page loaded. A list that changed while this
+ * number changed may have lost rows to this tab's own revoke-all.
  */
-export function useAutoReload(reload: () => void, intervalSeconds: number): void {
+export function autoReloadPausesStarted(): number {
+  return pausesStarted;
+}
+
+/**
+ * Calls `reload` every `intervalSeconds`, and `reloadAfterChange` (by default `reload`) after
+ * change events from the tracker. The poll is what keeps the list current: change events only
+ * make it quicker.
+ */
+export function useAutoReload(
+  reload: () => void,
+  intervalSeconds: number,
+  reloadAfterChange: () => void = reload,
+): void {
   useEffect(() => {
     const reloadUnlessPaused = () => {
       if (pauses === 0) reload();
@@ -33,7 +48,9 @@ export function useAutoReload(reload: () => void, intervalSeconds: number): void
     let pending: number | undefined;
     const onChange = () => {
       window.clearTimeout(pending);
-      pending = window.setTimeout(reloadUnlessPaused, EVENT_DEBOUNCE_MS);
+      pending = window.setTimeout(() => {
+        if (pauses === 0) reloadAfterChange();
+      }, EVENT_DEBOUNCE_MS);
     };
 
     const timer = window.setInterval(reloadUnlessPaused, Math.max(1, intervalSeconds) * 1000);
@@ -43,5 +60,5 @@ export function useAutoReload(reload: () => void, intervalSeconds: number): void
       window.clearTimeout(pending);
       unsubscribe();
     };
-  }, [reload, intervalSeconds]);
+  }, [reload, intervalSeconds, reloadAfterChange]);
 }
