@@ -238,6 +238,14 @@ describe('dashboard', () => {
     problems.assertNone();
   });
 
+  it('preselects another application', async () => {
+    const { page, problems } = await signIn('janedoe');
+    await page.getByRole('button', { name: 'Sign in with another application' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign in with another application' });
+    assert.equal(await dialog.getByLabel('Application').inputValue(), 'www2');
+    problems.assertNone();
+  });
+
   it('shows a proxy error page as a message', async () => {
     const { page, problems } = await signIn('janedoe', { allow: [failedResource(502)] });
     tracker.state.brokenPaths.add('/api/delegations');

@@ -3,9 +3,17 @@ import { errorMessage } from '../api/http.ts';
 import { startLogin } from '../api/tracker.ts';
 import type { ClientOption } from '../api/types.ts';
 
+interface ClientPickerProps {
+  clients: ClientOption[];
+  /** The client of the current session: the first other client is preselected. */
+  currentClientId?: string;
+}
+
 /** Chooses the application to sign in with and starts the authorization code flow. */
-export function ClientPicker({ clients }: { clients: ClientOption[] }) {
-  const [clientId, setClientId] = useState(clients[0]?.id ?? '');
+export function ClientPicker({ clients, currentClientId }: ClientPickerProps) {
+  const [clientId, setClientId] = useState(
+    () => clients.find((client) => client.id !== currentClientId)?.id ?? clients[0]?.id ?? '',
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const selectId = useId();

@@ -70,7 +70,13 @@ export function Header({ session, config, route, onSessionEnded }: HeaderProps) 
         </button>
       </div>
 
-      {open === 'sign-in' && <SignInDialog clients={config.clients} onClose={() => setOpen(null)} />}
+      {open === 'sign-in' && (
+        <SignInDialog
+          clients={config.clients}
+          currentClientId={session.clientId}
+          onClose={() => setOpen(null)}
+        />
+      )}
       {open === 'revoke-all' && (
         <RevokeAllFlow
           clients={config.clients}

@@ -2,14 +2,21 @@ import type { ClientOption } from '../api/types.ts';
 import { ClientPicker } from './ClientPicker.tsx';
 import { Dialog } from './Dialog.tsx';
 
-export function SignInDialog({ clients, onClose }: { clients: ClientOption[]; onClose: () => void }) {
+interface SignInDialogProps {
+  clients: ClientOption[];
+  /** The client of the current session, which the picker does not preselect. */
+  currentClientId: string;
+  onClose: () => void;
+}
+
+export function SignInDialog({ clients, currentClientId, onClose }: SignInDialogProps) {
   return (
     <Dialog title="Sign in with another application" onClose={onClose}>
       <p>
         Signing in again creates one more session in this browser, with the application you choose
         here.
       </p>
-      <ClientPicker clients={clients} />
+      <ClientPicker clients={clients} currentClientId={currentClientId} />
     </Dialog>
   );
 }
