@@ -27,6 +27,8 @@ export type SortField = 'created' | 'expires' | 'owner' | 'clientId' | 'status';
 export interface DelegationQuery {
   owner?: string;
   clientId?: string;
+  /** The delegation id (SCIM `externalId`), as the token response's `delegation_id` carries it. */
+  delegationId?: string;
   status?: DelegationStatus;
   expiresBefore?: Date;
   expiresAfter?: Date;

@@ -5,9 +5,11 @@ import { runBulkRevoke, type BulkRunReport } from '../tracker/admin/bulk-run.ts'
 import { describeTarget, MAX_TARGET_IDS, type BulkTarget } from '../tracker/admin/bulk-target.ts';
 import { cliActor, type AdminTools } from './admin-tools.ts';
 import { canAsk, confirm } from './confirm.ts';
+import { describeUnknownId, resolveDelegationIds } from './delegation-ids.ts';
 import { nonEmpty } from './delegations-list.ts';
 import { createProgressDisplay } from './progress.ts';
 import { formatTable } from './table.ts';
+import { plural } from './plural.ts';
 import { UsageError } from './usage.ts';
 
 export const REVOKE_HELP = `Usage: session-tracker delegations revoke (--id ID... | --user U | --client C) [--dry-run] [--yes]
@@ -16,7 +18,8 @@ Revokes delegations at the authorization server with the tracker's SCIM client, 
 revocation in the tracker's audit trail with the actor "cli:<your OS username>".
 
 Target (one of):
-  --id ID       the delegation with SCIM id ID; repeat for several (at most ${MAX_TARGET_IDS})
+  --id ID       the delegation with SCIM id ID (the ID column of \`list\`) or, if none has it, with
+                delegation id ID (the DELEGATION ID column); repeat for several (at most ${MAX_TARGET_IDS})
   --user U      every issued delegation of user U
   --client C    every issued delegation of client C; with --user, only that user's at client C
 
@@ -26,7 +29,8 @@ Options:
                 terminal
   -h, --help    show this help
 
-Exit codes: 0 done, 1 some revocations failed or the server could not be reached, 2 invalid
+Exit codes: 0 done, 1 an id is unknown, some revocations failed or the server could not be
+reached, 2 invalid
 arguments or confirmation refused. Running the same command again finishes what failed.`;
 
 interface RevokeOptions {
@@ -74,23 +78,47 @@ function parseTarget(values: { id?: string[] | undefined; user?: string | undefi
 
 /** Runs `delegations revoke`; returns the exit code. */
 export async function revokeDelegations(tools: AdminTools, options: RevokeOptions): Promise<number> {
+  let target = options.target;
+  let unknownIds = 0;
+  if (target.kind === 'ids') {
+    const resolved = await resolveTargetIds(tools, target.ids);
+    if (resolved.length === 0) return 1;
+    unknownIds = target.ids.length - resolved.length;
+    target = { kind: 'ids', ids: resolved };
+  }
+  const exitCode = (code: number) => (unknownIds > 0 ? Math.max(code, 1) : code);
+
   const scim = tools.config.authServer.scim;
   if (options.dryRun) {
-    const plan = await planBulkRevoke(options.target, { directory: tools.directory, pageSize: scim.pageSize, concurrency: scim.revokeConcurrency });
+    const plan = await planBulkRevoke(target, { directory: tools.directory, pageSize: scim.pageSize, concurrency: scim.revokeConcurrency });
     process.stdout.write(formatPlan(plan));
-    return 0;
+    return exitCode(0);
   }
 
-  const expected = await countTarget(tools, options.target);
+  const expected = await countTarget(tools, target);
   if (expected === 0) {
-    process.stderr.write(`Nothing to revoke: there are no issued delegations ${describeTarget(options.target)}.\n`);
-    return 0;
+    process.stderr.write(`Nothing to revoke: there are no issued delegations ${describeTarget(target)}.\n`);
+    return exitCode(0);
   }
-  if (expected > 1 && !options.yes && !(await isConfirmed(options.target, expected))) return 2;
+  if (expected > 1 && !options.yes && !(await isConfirmed(target, expected))) return 2;
 
-  const report = await runWithProgress(tools, options.target);
+  const report = await runWithProgress(tools, target);
   process.stdout.write(formatReport(report));
-  return report.failed.length > 0 ? 1 : 0;
+  return exitCode(report.failed.length > 0 ? 1 : 0);
+}
+
+/**
+ * Resolves the values of `--id` to SCIM ids, prints on stderr which kind of id each matched and
+ * which matched nothing, and returns the SCIM ids found.
+ */
+async function resolveTargetIds(tools: AdminTools, ids: string[]): Promise<string[]> {
+  const resolved = await resolveDelegationIds(tools.directory, ids);
+  for (const match of resolved.matches) {
+    const detail = match.kind === 'SCIM id' ? '' : ` of SCIM id ${match.scimId}`;
+    process.stderr.write(`--id ${match.given}: matched as ${match.kind}${detail}.\n`);
+  }
+  for (const value of resolved.unknown) process.stderr.write(`${describeUnknownId(value)}\n`);
+  return resolved.scimIds;
 }
 
 /** Counts an ids target by its length, and a filter target with a one-item SCIM page. */
@@ -102,7 +130,7 @@ async function countTarget(tools: AdminTools, target: BulkTarget): Promise<numbe
 
 /** Asks on a terminal and rejects the run elsewhere; returns whether the run may go ahead. */
 async function isConfirmed(target: BulkTarget, expected: number): Promise<boolean> {
-  const subject = `${expected} delegations ${describeTarget(target)}`;
+  const subject = `${plural(expected, 'delegation')} ${describeTarget(target)}`;
   if (!canAsk()) {
     process.stderr.write(`Not revoking ${subject} without confirmation, because stdin is not a terminal. Add --yes to revoke them.\n`);
     return false;
@@ -138,8 +166,11 @@ async function runWithProgress(tools: AdminTools, target: BulkTarget): Promise<B
 }
 
 export function formatPlan(plan: DryRunReport): string {
-  const lines = [`Dry run: ${plan.total} issued delegations would be revoked.`];
-  if (plan.notFound > 0) lines.push(`${plan.notFound} of the given ids are unknown or already revoked.`);
+  const lines = [`Dry run: ${plural(plan.total, 'issued delegation')} would be revoked.`];
+  if (plan.notFound > 0) {
+    const verb = plan.notFound === 1 ? 'is' : 'are';
+    lines.push(`${plan.notFound} of the given ids ${verb} unknown or already revoked.`);
+  }
   if (plan.users.length > 0) {
     lines.push('', formatTable(['USER', 'DELEGATIONS'], plan.users.map((user) => [user.username, String(user.count)])));
   }

@@ -21,6 +21,15 @@ describe('quoteFilterValue', () => {
       { attribute: 'owner', operator: 'eq', value: 'x" or owner pr and clientId eq "y' },
     ]);
   });
+
+  it('filters a delegation id by externalId', () => {
+    const filter = buildFilter({ delegationId: 'd-1', status: 'issued' })!;
+
+    assert.deepEqual(parseFilter(filter), [
+      { attribute: 'externalId', operator: 'eq', value: 'd-1' },
+      { attribute: 'status', operator: 'eq', value: 'issued' },
+    ]);
+  });
 });
 
 /** Strings rich in the characters that could end a filter literal, lone surrogates included. */

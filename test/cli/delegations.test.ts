@@ -257,6 +257,46 @@ describe('delegations command', () => {
       assert.equal(oracle.statusOf(target.delegationId), 'revoked');
     });
 
+    it('revokes by delegation id', async () => {
+      const [target] = (await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')).items;
+      assert.notEqual(target.delegationId, target.id);
+      const result = await runCli(config, ['delegations', 'revoke', '--id', target.delegationId]);
+
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, new RegExp(`--id ${target.delegationId}: matched as delegation id of SCIM id ${target.id}\\.`));
+      assert.match(result.stdout, /^Revoked 1, already revoked 0, failed 0 of 1 /);
+      assert.equal(oracle.statusOf(target.delegationId), 'revoked');
+    });
+
+    it('says a SCIM id matched', async () => {
+      const [target] = (await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')).items;
+      const result = await runCli(config, ['delegations', 'revoke', '--id', target.id, '--dry-run']);
+
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, new RegExp(`--id ${target.id}: matched as SCIM id\\.`));
+      assert.match(result.stdout, /^Dry run: 1 issued delegation would be revoked\./);
+    });
+
+    it('exits 1 for an unknown id', async () => {
+      const result = await runCli(config, ['delegations', 'revoke', '--id', 'no-such-id']);
+
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Unknown id "no-such-id"/);
+      assert.match(result.stderr, /SCIM id/);
+      assert.match(result.stderr, /delegation id/);
+      assert.equal(result.stdout, '');
+    });
+
+    it('exits 1 when one of two ids is unknown', async () => {
+      const [target] = (await admin.getJson('/api/admin/delegations?user=user000014&status=issued&count=1')).items;
+      const result = await runCli(config, ['delegations', 'revoke', '--id', target.id, '--id', 'no-such-id', '--dry-run']);
+
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Unknown id "no-such-id"/);
+      assert.match(result.stdout, /^Dry run: 1 issued delegation would be revoked\./);
+      assert.equal(oracle.statusOf(target.delegationId), 'issued');
+    });
+
     it('exits 1 when a revocation fails', async () => {
       const items = (await admin.getJson('/api/admin/delegations?user=user000004&status=issued&count=500')).items;
       assert.ok(items.length > 1);

@@ -16,7 +16,7 @@ export function epochSeconds(date: Date): number {
 
 /**
  * Builds the SCIM filter for a query on the current resource shape (`owner`, `clientId`,
- * `status`, `expires`), or undefined when the query does not filter.
+ * `externalId`, `status`, `expires`), or undefined when the query does not filter.
  */
 export function buildFilter(query: DelegationQuery): string | undefined {
   const clauses: string[] = [];
@@ -24,6 +24,9 @@ export function buildFilter(query: DelegationQuery): string | undefined {
   if (query.owner !== undefined) clauses.push(`owner eq ${quoteFilterValue(query.owner)}`);
   if (query.ownerPrefix) clauses.push(`owner sw ${quoteFilterValue(query.ownerPrefix)}`);
   if (query.clientId !== undefined) clauses.push(`clientId eq ${quoteFilterValue(query.clientId)}`);
+  if (query.delegationId !== undefined) {
+    clauses.push(`externalId eq ${quoteFilterValue(query.delegationId)}`);
+  }
   if (query.status !== undefined) clauses.push(`status eq ${quoteFilterValue(query.status)}`);
   if (query.expiresBefore) clauses.push(`expires lt ${epochSeconds(query.expiresBefore)}`);
   if (query.expiresAfter) clauses.push(`expires gt ${epochSeconds(query.expiresAfter)}`);

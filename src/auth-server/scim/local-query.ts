@@ -33,6 +33,9 @@ function matches(delegation: Delegation, query: CheckedQuery): boolean {
   )
     return false;
   if (query.clientId !== undefined && delegation.clientId !== query.clientId) return false;
+  if (query.delegationId !== undefined && delegation.delegationId !== query.delegationId) {
+    return false;
+  }
   if (query.status !== undefined && delegation.status !== query.status) return false;
 
   const expires = delegation.expires ? epochSeconds(delegation.expires) : undefined;
