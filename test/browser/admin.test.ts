@@ -65,10 +65,10 @@ describe('admin', () => {
       const page = admin.page;
       await page.getByRole('link', { name: 'Admin' }).click();
       await page.getByRole('heading', { name: 'All delegations' }).waitFor();
-      await page.getByText(`${everyone} match`, { exact: true }).waitFor();
+      await page.getByText(matchCount(everyone), { exact: true }).waitFor();
 
       await searchUser(page, 'larserik');
-      await page.getByText(`${issued.total} match`, { exact: true }).waitFor();
+      await page.getByText(matchCount(issued.total), { exact: true }).waitFor();
       const owners = await ownerLinks(page).allTextContents();
       assert.equal(owners.length, Math.min(issued.total, 50), 'rows on the first page');
       assert.deepEqual(new Set(owners), new Set([LARS.username]));
@@ -98,6 +98,11 @@ describe('admin', () => {
     });
   });
 });
+
+/** Returns the count the admin list shows next to its heading. */
+function matchCount(count: number): string {
+  return count === 1 ? '1 delegation matches' : `${count} delegations match`;
+}
 
 function ownerLinks(page: Page): Locator {
   return page

@@ -333,6 +333,7 @@ describe('admin area', () => {
     await page.getByLabel('User (exact)').fill('larseriksson');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitForCount(bodyRows(page), 7);
+    assert.equal(await page.getByText('7 delegations match', { exact: true }).count(), 1);
     const failing = mockDelegation('larseriksson', 'www');
     tracker.state.failingIds.add(failing.id);
 

@@ -8,6 +8,7 @@ import { Pager } from '../components/Pager.tsx';
 import { ReloadErrorAlert } from '../components/ReloadErrorAlert.tsx';
 import { useAutoReload } from '../hooks/useAutoReload.ts';
 import { useResource } from '../hooks/useResource.ts';
+import { plural } from '../lib/format.ts';
 import { AdminDelegationTable } from './AdminDelegationTable.tsx';
 import { BulkActions } from './BulkActions.tsx';
 import { BulkRevokeFlow, type BulkRequest } from './BulkRevokeFlow.tsx';
@@ -34,7 +35,9 @@ export function AdminDelegationsPage({ config }: { config: TrackerConfig }) {
     <section className="panel" aria-labelledby="admin-delegations-title">
       <div className="toolbar">
         <h1 id="admin-delegations-title">All delegations</h1>
-        {data && <span className="muted">{data.totalResults} match</span>}
+        {data && (
+          <span className="muted">{plural(data.totalResults, 'delegation matches', 'delegations match')}</span>
+        )}
         <span className="toolbar-spacer" />
         <button type="button" onClick={reload} aria-busy={loading}>
           Reload
