@@ -335,6 +335,10 @@ describe('admin area', () => {
     await waitForCount(bodyRows(page), 7);
     assert.equal(await page.getByText('7 delegations match', { exact: true }).count(), 1);
     const failing = mockDelegation('larseriksson', 'www');
+    assert.equal(await page.getByRole('columnheader', { name: 'SCIM ID' }).count(), 1);
+    const failingRow = bodyRows(page).filter({ hasText: failing.delegationId });
+    assert.equal(await failingRow.getByRole('code').filter({ hasText: failing.id }).getAttribute('title'), failing.id);
+    assert.equal(await failingRow.getByRole('button', { name: 'Copy SCIM ID' }).count(), 1);
     tracker.state.failingIds.add(failing.id);
 
     await byUser.click();

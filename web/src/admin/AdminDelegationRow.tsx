@@ -37,6 +37,9 @@ export function AdminDelegationRow({ delegation, selected, onToggle, onChanged }
         <CopyableId value={delegation.delegationId} kind="delegation ID" />
       </td>
       <td>
+        <CopyableId value={delegation.id} kind="SCIM ID" />
+      </td>
+      <td>
         <DeviceCell device={delegation.device} thisBrowser={delegation.thisBrowser} />
       </td>
       <td>

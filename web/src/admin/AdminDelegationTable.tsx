@@ -29,6 +29,7 @@ export function AdminDelegationTable({ items, selected, onToggle, onTogglePage, 
             <th scope="col">User</th>
             <th scope="col">Client</th>
             <th scope="col">Delegation ID</th>
+            <th scope="col">SCIM ID</th>
             <th scope="col">Device</th>
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
