@@ -12,8 +12,7 @@ endpoint with the tracker's SCIM client (authServer.scim in the configuration).
 Options:
   --user U      only delegations owned by user U (exact username)
   --client C    only delegations of client C (client id)
-  --status S    issued or revoked (default: whatever the server lists without a status filter,
-                which is the issued ones on Curity)
+  --status S    issued, revoked or any (default issued, as for revoke)
   --count N     show at most N delegations, 1 to 100000 (default 50)
   --json        print JSON Lines, one delegation an object, in place of the table
   -h, --help    show this help
@@ -47,7 +46,8 @@ export function parseListArguments(args: string[]): ListOptions | 'help' {
   const query: DelegationQuery = { sortBy: 'created', sortOrder: 'ascending' };
   if (values.user !== undefined) query.owner = nonEmpty('--user', values.user);
   if (values.client !== undefined) query.clientId = nonEmpty('--client', values.client);
-  if (values.status !== undefined) query.status = parseStatus(values.status);
+  const status = parseStatus(values.status ?? 'issued');
+  if (status !== 'any') query.status = status;
   return { query, count: parseCount(values.count), json: values.json };
 }
 
@@ -106,9 +106,9 @@ function toJson(delegation: Delegation): Record<string, unknown> {
   };
 }
 
-function parseStatus(value: string): DelegationStatus {
-  if (value !== 'issued' && value !== 'revoked') {
-    throw new UsageError(`--status must be "issued" or "revoked", got ${JSON.stringify(value)}.`);
+function parseStatus(value: string): DelegationStatus | 'any' {
+  if (value !== 'issued' && value !== 'revoked' && value !== 'any') {
+    throw new UsageError(`--status must be "issued", "revoked" or "any", got ${JSON.stringify(value)}.`);
   }
   return value;
 }

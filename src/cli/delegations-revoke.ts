@@ -20,7 +20,7 @@ revocation in the tracker's audit trail with the actor "cli:<your OS username>".
 Target (one of):
   --id ID       the delegation with SCIM id ID (the ID column of \`list\`) or, if none has it, with
                 delegation id ID (the DELEGATION ID column); repeat for several (at most ${MAX_TARGET_IDS})
-  --user U      every issued delegation of user U
+  --user U      every issued delegation of user U (revoked ones are left out, as in \`list\`)
   --client C    every issued delegation of client C; with --user, only that user's at client C
 
 Options:

@@ -164,6 +164,31 @@ describe('delegations command', () => {
     });
   });
 
+  describe('list status', () => {
+    it('defaults to issued', async () => {
+      const result = await runCli(config, ['delegations', 'list', '--user', 'user000001', '--count', '1000', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+
+      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      assert.equal(lines.length, oracle.count("owner = 'user000001' AND status = 'issued'"));
+      assert.ok(lines.every((line) => line.status === 'issued'));
+    });
+
+    it('lists every status with any', async () => {
+      const result = await runCli(config, ['delegations', 'list', '--user', 'user000001', '--status', 'any', '--count', '1000', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+
+      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      assert.equal(lines.length, oracle.count("owner = 'user000001'"));
+      assert.ok(lines.some((line) => line.status === 'revoked'));
+    });
+
+    it('documents the default in help', async () => {
+      const result = await runCli(config, ['delegations', 'list', '--help']);
+      assert.match(result.stdout, /--status S\s+issued, revoked or any \(default issued/);
+    });
+  });
+
   describe('invalid arguments', () => {
     const cases: [string[], RegExp][] = [
       [['delegations', 'list', '--status', 'active'], /--status/],
