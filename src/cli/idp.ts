@@ -12,13 +12,14 @@ import { waitForShutdownSignal } from './signals.ts';
 const HELP = `Usage:
   session-tracker idp                 Run the embedded authorization server alone.
   session-tracker idp seed --users N --delegations M [--user NAME --count K]
+  session-tracker idp seed --user NAME --count K
                                       Fill its store with generated delegations.
 
 The embedded server stands in for Curity Identity Server: OpenID Connect with Curity's endpoint
 paths, phantom-token introspection and the SCIM 2.0 Delegations endpoint. Its state is one SQLite
 file in idp.dataDir (default data/idp).
 
-Seed options:
+Seed options (--users with --delegations, --user with --count, or both pairs):
   --users N         number of generated users (user000000, user000001, …)
   --delegations M   delegations spread over those users; one in ten is revoked
   --user NAME       also give this user --count delegations (e.g. janedoe)
@@ -96,11 +97,7 @@ async function seedCommand(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if ((values.user === undefined) !== (values.count === undefined)) {
-    throw new UsageError(
-      '--user and --count go together: name the user and how many delegations it gets.',
-    );
-  }
+  checkSeedOptions(values);
 
   const config = loadConfig();
   const result = await seedDelegations(config.idp, {
@@ -114,6 +111,34 @@ async function seedCommand(args: string[]): Promise<number> {
     `Inserted ${result.inserted} delegations into ${config.idp.dataDir} in ${result.seconds.toFixed(1)} s.`,
   );
   return 0;
+}
+
+/**
+ * Requires --users with --delegations, and --user with --count. At least one of the two pairs must
+ * be given, because a seed without either inserts nothing.
+ */
+function checkSeedOptions(values: {
+  users?: string | undefined;
+  delegations?: string | undefined;
+  user?: string | undefined;
+  count?: string | undefined;
+}): void {
+  if ((values.user === undefined) !== (values.count === undefined)) {
+    throw new UsageError(
+      '--user and --count go together: name the user and how many delegations it gets.',
+    );
+  }
+  if (values.delegations !== undefined && values.users === undefined) {
+    throw new UsageError('--users is required with --delegations: name how many users share them.');
+  }
+  if (values.users !== undefined && values.delegations === undefined) {
+    throw new UsageError('--delegations is required with --users: name how many to insert.');
+  }
+  if (values.users === undefined && values.user === undefined) {
+    throw new UsageError(
+      '--users and --delegations are required, unless --user and --count are given: name what to insert.',
+    );
+  }
 }
 
 function wholeNumber(option: string, value: string | undefined): number {

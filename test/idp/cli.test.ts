@@ -33,6 +33,33 @@ describe('idp command', () => {
     assert.match(lines.join('\n'), /session-tracker idp seed --users N --delegations M/);
   });
 
+  /** Runs `idp seed` with `args` in this process and returns its exit code and stderr. */
+  async function runSeed(args: string[]): Promise<{ code: number; stderr: string }> {
+    const lines: string[] = [];
+    const original = console.error;
+    console.error = (...parts: unknown[]) => lines.push(parts.join(' '));
+    try {
+      return { code: await idpCommand(['seed', ...args]), stderr: lines.join('\n') };
+    } finally {
+      console.error = original;
+    }
+  }
+
+  const seedUsageCases: [string[], RegExp][] = [
+    [[], /--users and --delegations are required, unless --user and --count are given/],
+    [['--delegations', '10'], /--users is required with --delegations/],
+    [['--users', '10'], /--delegations is required with --users/],
+    [['--user', 'janedoe'], /--user and --count go together/],
+  ];
+  for (const [args, message] of seedUsageCases) {
+    test(`seed ${args.join(' ') || 'without options'} exits 2`, async () => {
+      const result = await runSeed(args);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /session-tracker idp --help/);
+    });
+  }
+
   test('runs the server and stops on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'idp'], {
