@@ -361,6 +361,32 @@ describe('admin area', () => {
     problems.assertNone();
   });
 
+  it('warns about own delegations in a dry run', async () => {
+    const { page, problems } = await signIn('admin');
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const adminRow = bodyRows(page).filter({ has: page.getByRole('link', { name: 'admin', exact: true }) });
+    const janeRow = bodyRows(page).filter({ has: page.getByRole('link', { name: 'janedoe', exact: true }) }).first();
+    await adminRow.getByRole('checkbox').check();
+    await janeRow.getByRole('checkbox').check();
+
+    await page.getByRole('button', { name: 'Revoke selected' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke the 2 selected delegations' });
+    const warning = dialog.getByRole('alert');
+    await warning.waitFor();
+    assert.equal(
+      await warning.textContent(),
+      'This includes 1 delegation of your own (admin), so you will be signed out of that application.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await adminRow.getByRole('checkbox').uncheck();
+    await page.getByRole('button', { name: 'Revoke selected' }).click();
+    const other = page.getByRole('dialog', { name: 'Revoke the 1 selected delegation' });
+    await other.getByText(/^Dry run/).waitFor();
+    assert.equal(await other.getByRole('alert').count(), 0, 'a warning without own delegations');
+    problems.assertNone();
+  });
+
   it('pages the audit log and exports with filters', async () => {
     for (let index = 0; index < 60; index += 1) {
       tracker.state.appendAudit({ actor: 'janedoe', actorIsAdmin: false, action: 'refresh', owner: 'janedoe', result: 'succeeded' });

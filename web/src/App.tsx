@@ -62,7 +62,7 @@ export function App() {
         {route.page === 'dashboard' && <Dashboard config={config.data} />}
         {route.page === 'not-found' && <NotFound path={route.path} />}
         {route.page !== 'dashboard' && route.page !== 'not-found' && (
-          <AdminArea route={route} config={config.data} />
+          <AdminArea route={route} config={config.data} username={session.data.user.username} />
         )}
       </main>
     </>

@@ -11,7 +11,14 @@ type AdminRoute = Extract<Route, { page: 'admin-delegations' | 'admin-user' | 'a
  * Routes between the administrator pages. They are linked for administrators only, but anyone may
  * open the URL: the tracker responds with 403 and the page shows why.
  */
-export function AdminArea({ route, config }: { route: AdminRoute; config: TrackerConfig }) {
+interface AdminAreaProps {
+  route: AdminRoute;
+  config: TrackerConfig;
+  /** The signed-in administrator, whose own delegations a bulk revocation warns about. */
+  username: string;
+}
+
+export function AdminArea({ route, config, username }: AdminAreaProps) {
   return (
     <div className="admin">
       <nav className="tabs" aria-label="Administration">
@@ -22,9 +29,9 @@ export function AdminArea({ route, config }: { route: AdminRoute; config: Tracke
           Audit log
         </Link>
       </nav>
-      {route.page === 'admin-delegations' && <AdminDelegationsPage config={config} />}
+      {route.page === 'admin-delegations' && <AdminDelegationsPage config={config} adminUsername={username} />}
       {route.page === 'admin-user' && (
-        <UserDetailPage key={route.username} username={route.username} config={config} />
+        <UserDetailPage key={route.username} username={route.username} config={config} adminUsername={username} />
       )}
       {route.page === 'admin-audit' && <AuditPage />}
     </div>

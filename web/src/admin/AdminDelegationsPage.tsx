@@ -19,7 +19,7 @@ import { useSelection } from '../hooks/useSelection.ts';
 const PAGE_SIZE = 50;
 
 /** Shows every user's delegations, with filters, selection and bulk revocation. */
-export function AdminDelegationsPage({ config }: { config: TrackerConfig }) {
+export function AdminDelegationsPage({ config, adminUsername }: { config: TrackerConfig; adminUsername: string }) {
   const [filters, setFilters] = useState(EMPTY_DELEGATION_FILTERS);
   const [startIndex, setStartIndex] = useState(1);
   const [bulk, setBulk] = useState<BulkRequest | null>(null);
@@ -93,6 +93,7 @@ export function AdminDelegationsPage({ config }: { config: TrackerConfig }) {
         <BulkRevokeFlow
           request={bulk}
           clients={config.clients}
+          adminUsername={adminUsername}
           onClose={() => setBulk(null)}
           onFinished={() => {
             selection.clear();

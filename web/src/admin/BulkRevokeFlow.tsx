@@ -19,6 +19,8 @@ export interface BulkRequest {
 interface BulkRevokeFlowProps {
   request: BulkRequest;
   clients: ClientOption[];
+  /** The signed-in administrator, warned when the target includes their own delegations. */
+  adminUsername: string;
   onClose: () => void;
   /** Called after each run, so the page re-reads its list. */
   onFinished: () => void;
@@ -28,7 +30,7 @@ interface BulkRevokeFlowProps {
  * Runs a bulk revocation in three steps: a dry run that shows what would be revoked, the run with
  * its progress, and a report whose "Retry failed" runs again on the failed ids only.
  */
-export function BulkRevokeFlow({ request, clients, onClose, onFinished }: BulkRevokeFlowProps) {
+export function BulkRevokeFlow({ request, clients, adminUsername, onClose, onFinished }: BulkRevokeFlowProps) {
   const [dryRun, setDryRun] = useState<{ result?: BulkDryRun; error?: unknown }>({});
   const { run, start } = useRevocationRun();
 
@@ -149,7 +151,7 @@ export function BulkRevokeFlow({ request, clients, onClose, onFinished }: BulkRe
         </>
       }
     >
-      <DryRunSummary dryRun={dryRun.result} clients={clients} />
+      <DryRunSummary dryRun={dryRun.result} clients={clients} adminUsername={adminUsername} />
     </Dialog>
   );
 }

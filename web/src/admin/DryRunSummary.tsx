@@ -1,7 +1,14 @@
 import type { BulkDryRun, ClientOption } from '../api/types.ts';
 import { plural } from '../lib/format.ts';
+import { OwnDelegationsWarning } from './OwnDelegationsWarning.tsx';
 
-export function DryRunSummary({ dryRun, clients }: { dryRun: BulkDryRun; clients: ClientOption[] }) {
+interface DryRunSummaryProps {
+  dryRun: BulkDryRun;
+  clients: ClientOption[];
+  adminUsername: string;
+}
+
+export function DryRunSummary({ dryRun, clients, adminUsername }: DryRunSummaryProps) {
   const labels = new Map(clients.map((client) => [client.id, client.label]));
 
   if (dryRun.total === 0) {
@@ -15,6 +22,7 @@ export function DryRunSummary({ dryRun, clients }: { dryRun: BulkDryRun; clients
         {plural(dryRun.users.length, 'user')} in {plural(dryRun.clients.length, 'client')}. Each
         affected application asks its user to sign in again.
       </p>
+      <OwnDelegationsWarning dryRun={dryRun} adminUsername={adminUsername} />
       {dryRun.notFound !== undefined && dryRun.notFound > 0 && (
         <p className="muted">
           {plural(dryRun.notFound, 'selected delegation was', 'selected delegations were')} not found

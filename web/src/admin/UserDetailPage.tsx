@@ -16,10 +16,12 @@ import { groupByDevice } from './userGroups.ts';
 interface UserDetailPageProps {
   username: string;
   config: TrackerConfig;
+  /** The signed-in administrator. */
+  adminUsername: string;
 }
 
 /** Shows one user's delegations, grouped by device and then by client. */
-export function UserDetailPage({ username, config }: UserDetailPageProps) {
+export function UserDetailPage({ username, config, adminUsername }: UserDetailPageProps) {
   const [bulk, setBulk] = useState<BulkRequest | null>(null);
   const { data, error, reload } = useResource(`user:${username}`, (signal) =>
     getUserDetail(username, signal),
@@ -76,6 +78,7 @@ export function UserDetailPage({ username, config }: UserDetailPageProps) {
         <BulkRevokeFlow
           request={bulk}
           clients={config.clients}
+          adminUsername={adminUsername}
           onClose={() => setBulk(null)}
           onFinished={reload}
         />

@@ -123,6 +123,8 @@ export interface BulkDryRun {
   clients: { clientId: string; count: number }[];
   /** For an `ids` target: ids that are unknown or already revoked. */
   notFound?: number;
+  /** True when `users` or `clients` leave out entries (they list the 100 largest). */
+  truncated?: boolean;
   /** Says what the lists leave out, when they list only the largest entries. */
   note?: string;
 }
