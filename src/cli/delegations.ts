@@ -1,4 +1,5 @@
-import { isAppError } from '../shared/errors.ts';
+import type { Config } from '../config/load.ts';
+import { AppError, isAppError } from '../shared/errors.ts';
 import { openAdminTools, type AdminTools } from './admin-tools.ts';
 import { LIST_HELP, listDelegations, parseListArguments } from './delegations-list.ts';
 import { parseRevokeArguments, REVOKE_HELP, revokeDelegations } from './delegations-revoke.ts';
@@ -44,9 +45,30 @@ async function withTools(task: (tools: AdminTools) => Promise<number>): Promise<
   const tools = await openAdminTools();
   try {
     return await task(tools);
+  } catch (error) {
+    throw withSettingsHint(error, tools.config);
   } finally {
     await tools.close();
   }
+}
+
+/**
+ * Adds, in embedded mode, how to start the embedded server and which port setting to check to an
+ * error saying that server cannot be reached: it runs only under `start` or `idp`, and
+ * authServer.issuer is derived from IDP_PORT there. The error message already names the setting
+ * of the endpoint that failed.
+ */
+function withSettingsHint(error: unknown, config: Config): unknown {
+  if (!isAppError(error) || error.code !== 'as_unreachable') return error;
+  const embeddedOrigin = new URL(config.idp.publicUrl).origin;
+  if (config.authServer.mode !== 'embedded' || !error.message.includes(`at ${embeddedOrigin} `)) {
+    return error;
+  }
+  const hint = `In embedded mode, authServer.issuer is the embedded server at ${embeddedOrigin}: start it with \`session-tracker start\` or \`session-tracker idp\`, and check that IDP_PORT (idp.port, now ${config.idp.port}) is the same for both commands.`;
+  return new AppError(error.code, error.status, `${error.message}\n${hint}`, {
+    detail: error.detail,
+    cause: error,
+  });
 }
 
 function printHelp(text: string): number {

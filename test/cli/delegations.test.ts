@@ -24,16 +24,21 @@ interface CommandResult {
  * asynchronously because the embedded server and the tracker live in this process and must keep
  * serving the child's requests.
  */
-function runCli(configFile: string, args: string[]): Promise<CommandResult> {
+function runCli(configFile: string, args: string[], logLevel: string | undefined = 'error'): Promise<CommandResult> {
   return new Promise((resolveRun) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, SESSION_TRACKER_CONFIG: configFile, LOG_LEVEL: 'error' }, encoding: 'utf8', timeout: 60_000 },
+      { env: { ...withoutLogLevel(process.env), SESSION_TRACKER_CONFIG: configFile, ...(logLevel ? { LOG_LEVEL: logLevel } : {}) }, encoding: 'utf8', timeout: 60_000 },
       (_error, stdout, stderr) => resolveRun({ code: child.exitCode, stdout, stderr }),
     );
     child.stdin?.end();
   });
+}
+
+function withoutLogLevel(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LOG_LEVEL: _level, ...rest } = env;
+  return rest;
 }
 
 /** True when util-linux `script` can run a command on a pseudo-terminal here. */
@@ -356,6 +361,23 @@ describe('delegations command', () => {
     const result = await runCli(unreachableConfig, ['delegations', 'list']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /cannot be reached/);
+    assert.equal(result.stdout, '');
+  });
+
+  it('names IDP_PORT when the embedded server is down', async () => {
+    const idpPort = await freePort();
+    const file = join(folder, 'embedded-down.json');
+    writeFileSync(file, JSON.stringify({
+      tracker: { dataDir: join(folder, 'down-tracker'), cookieSecret: stack.config.tracker.cookieSecret.toString('base64') },
+      idp: { port: idpPort, dataDir: join(folder, 'down-idp') },
+      authServer: { requestTimeoutMs: 2000 },
+    }));
+    const result = await runCli(file, ['delegations', 'list'], undefined);
+
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot be reached .*authServer\.issuer/);
+    assert.match(result.stderr, new RegExp(`IDP_PORT \\(idp\\.port, now ${idpPort}\\)`));
+    assert.doesNotMatch(result.stderr, /Retrying/);
     assert.equal(result.stdout, '');
   });
 

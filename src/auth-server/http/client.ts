@@ -104,7 +104,9 @@ export class HttpClient {
         return outcome;
       }
 
-      this.#logger.warn(
+      // Info, not warn: a retry that succeeds needs no action, and one that fails ends in an
+      // error the caller reports, so command-line tools at level warn print only that error.
+      this.#logger.info(
         { method: request.method, url: stripQuery(request.url), attempt, reason, delayMs },
         'Retrying a request to the authorization server',
       );
