@@ -3,7 +3,7 @@ import { useToast } from '../hooks/useToast.ts';
 
 interface CopyableIdProps {
   value: string;
-  /** What the id is, such as "delegation ID": names the copy button and its report. */
+  /** Name of the id, such as "delegation ID", for the copy button and its report. */
   kind: string;
 }
 
