@@ -34,7 +34,7 @@ export async function createAuthServerClients(
   config: AuthServerConfig,
   options: AuthServerClientOptions,
 ): Promise<AuthServerClients> {
-  const logger = options.logger.child({ component: 'auth-server' });
+  const logger = options.logger.child({ module: 'auth-server' });
   const http = new HttpClient({
     caFile: config.caFile,
     timeoutMs: config.requestTimeoutMs,

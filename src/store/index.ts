@@ -24,7 +24,7 @@ export const SQLITE_FILE_NAME = 'tracker.sqlite';
  */
 export async function openStore(options: OpenStoreOptions): Promise<TrackerStore> {
   const cipher = new TokenCipher(options.secret);
-  const logger = options.logger.child({ component: 'store' });
+  const logger = options.logger.child({ module: 'store' });
   const { databaseUrl, dataDir } = options;
   const useSqlite = databaseUrl === undefined || databaseUrl === '';
   if (!useSqlite && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
