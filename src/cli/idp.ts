@@ -70,7 +70,7 @@ function isParseArgsError(error: unknown): boolean {
 async function runServer(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger().child({ component: 'idp' });
-  for (const warning of config.warnings) logger.warn(warning);
+  for (const warning of config.warnings.idp) logger.warn(warning);
 
   const server = await startEmbeddedServer(config.idp, { logger });
   console.log(describeServer(config.idp, server));

@@ -27,10 +27,13 @@ export const startCommand: Command = async (args) => {
 
   const config = loadConfig();
   const logger = createLogger();
-  for (const warning of config.warnings) logger.warn(warning);
+  const embedded = config.authServer.mode === 'embedded';
+  for (const warning of [...config.warnings.tracker, ...(embedded ? config.warnings.idp : [])]) {
+    logger.warn(warning);
+  }
 
   let idp: EmbeddedServer | undefined;
-  if (config.authServer.mode === 'embedded') {
+  if (embedded) {
     idp = await startEmbeddedServer(config.idp, { logger: logger.child({ component: 'idp' }) });
   }
   const tracker = await startTracker(config, { logger: logger.child({ component: 'tracker' }) });

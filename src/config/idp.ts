@@ -46,7 +46,7 @@ export function resolveIdpConfig(
   if (!settings.demo && !clients) {
     problems.push('idp.clients: missing while idp.demo is false. List the clients with their own secrets.');
   }
-  if (settings.demo && parsed.authServer.mode === 'embedded') {
+  if (settings.demo) {
     warnings.push(
       'The embedded authorization server runs with demo accounts and demo client secrets; it listens on loopback only.',
     );

@@ -50,8 +50,11 @@ export interface Config {
   authServer: AuthServerConfig;
   admin: ParsedConfig['admin'];
   idp: IdpConfig;
-  /** Development shortcuts in force, printed once at start. */
-  warnings: string[];
+  /**
+   * Development shortcuts in force, printed once at start: `tracker` by the commands that run the
+   * tracker, `idp` by those that run the embedded server.
+   */
+  warnings: { tracker: string[]; idp: string[] };
 }
 
 export { ConfigError };
@@ -111,10 +114,10 @@ function readConfigFile(path: string | undefined): unknown {
 
 function resolveConfig(parsed: ParsedConfig): Config {
   const problems: string[] = [];
-  const warnings: string[] = [];
-  const idp = resolveIdpConfig(parsed, warnings, problems);
-  const tracker = resolveTracker(parsed, idp, warnings, problems);
-  const authServer = resolveAuthServer(parsed, idp, warnings, problems);
+  const warnings = { tracker: [] as string[], idp: [] as string[] };
+  const idp = resolveIdpConfig(parsed, warnings.idp, problems);
+  const tracker = resolveTracker(parsed, idp, warnings.tracker, problems);
+  const authServer = resolveAuthServer(parsed, idp, warnings.tracker, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 

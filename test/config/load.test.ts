@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     idp: { dataDir: join(folder, 'idp') },
   });
 
+  test('warnings split by server', () => {
+    const config = loadConfig({ env: {}, overrides: base() });
+
+    assert.ok(config.warnings.tracker.some((warning) => warning.startsWith('tracker.cookieSecret is not set')));
+    assert.ok(config.warnings.idp.some((warning) => warning.includes('demo accounts')));
+    assert.ok(config.warnings.idp.every((warning) => !warning.includes('tracker.')));
+  });
+
   test('invalid JSON in an ST_ variable', () => {
     const problems = problemsOf({ ST_AUTH_SERVER__CLIENTS: '[{"id":' });
     assert.equal(problems.length, 1);

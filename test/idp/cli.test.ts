@@ -76,9 +76,16 @@ describe('idp command', () => {
     const exited = new Promise<number | null>((resolveExit) =>
       child.once('exit', (code) => resolveExit(code)),
     );
+    let errors = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
 
     try {
       const output = await readUntil(child.stdout, 'Press Ctrl+C to stop.');
+      // The JSON log lines go to stdout, before the summary.
+      assert.match(output, /demo accounts and demo client secrets/);
+      assert.doesNotMatch(output + errors, /tracker\.cookieSecret/);
       const base = `http://127.0.0.1:${port}`;
       assert.match(output, new RegExp(`issuer +${base}/oauth/v2/oauth-anonymous`));
       assert.match(
