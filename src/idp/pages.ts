@@ -21,12 +21,12 @@ export function loginPageBody(options: LoginPageOptions): string {
 
   return `<h1>Sign in to ${escapeHtml(options.clientName)}</h1>
 ${error}
-<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+<form method="post" action="${escapeHtml(options.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(options.csrfToken)}">
 <label for="username">Username</label>
-<input id="username" name="username" value="${escapeHtml(username)}" required ${username ? '' : 'autofocus'}>
+<input id="username" name="username" autocomplete="username" value="${escapeHtml(username)}" required ${username ? '' : 'autofocus'}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" required ${username ? 'autofocus' : ''}>
+<input id="password" name="password" type="password" autocomplete="current-password" required ${username ? 'autofocus' : ''}>
 <button type="submit">Sign in</button>
 </form>
 ${hint}`;

@@ -297,6 +297,14 @@ describe('sign-in page', () => {
     assert.equal(page.headers.get('cache-control'), 'no-store');
   });
 
+  test('inputs name their autocomplete purpose', async () => {
+    const { html } = await openLoginPage(new TestBrowser(idp.config.publicUrl));
+
+    assert.match(html, /<input id="username"[^>]* autocomplete="username"/);
+    assert.match(html, /<input id="password"[^>]* type="password" autocomplete="current-password"/);
+    assert.doesNotMatch(html, /autocomplete="off"/);
+  });
+
   test('wrong password shows the page again', async () => {
     const browser = new TestBrowser(idp.config.publicUrl);
     const { form } = await openLoginPage(browser);
