@@ -58,7 +58,7 @@ describe('odd SCIM responses', () => {
     await seedDelegations(proxied.stack.config.idp, {
       users: 0,
       delegations: 0,
-      owner: { username: 'janedoe', count: 6 },
+      owner: { username: 'janedoe', count: 12 },
     });
     jane = await signInAs(proxied.stack, JANE, 'www');
     admin = await signInAs(proxied.stack, ADMIN, 'www');

@@ -23,7 +23,7 @@ interface EndLine {
 }
 
 /** Extra delegations of the user besides the one signed in, so that a run has several to revoke. */
-const SEEDED = 7;
+const SEEDED = 10;
 
 describe('revoke-all interrupted', () => {
   let proxied: ProxiedStack;
