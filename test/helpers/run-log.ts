@@ -6,11 +6,13 @@
  * there, one per stack, and appends each secret value it learns to `secrets-<pid>.jsonl` beside
  * them. Without TEST_RUN_LOGS (a single test file run by hand) nothing is written.
  */
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pino, { type DestinationStream } from 'pino';
 import type { Config } from '../../src/config/load.ts';
 import { DEMO_ACCOUNTS } from '../../src/idp/accounts.ts';
+import { DATABASE_FILE } from '../../src/idp/store/database.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import type { TrackerStore } from '../../src/store/types.ts';
 
@@ -111,6 +113,37 @@ export function recordStoreSecrets(store: TrackerStore): void {
     recordSecret('PKCE code verifier', transaction.codeVerifier);
     return saveLoginTransaction(transaction);
   };
+}
+
+/** oidc-provider models whose id is the secret value itself: opaque tokens, codes and sessions. */
+const SECRET_MODELS = [
+  'AccessToken',
+  'ClientCredentials',
+  'RefreshToken',
+  'AuthorizationCode',
+  'Session',
+  'Interaction',
+];
+
+/**
+ * Records every token, code and session id the embedded server still stores, read from its
+ * SQLite file before the stack's folder is deleted. These include the SCIM client's tokens, which
+ * neither the tracker's store nor the test browser ever holds.
+ */
+export function recordEmbeddedServerSecrets(idpDataDir: string): void {
+  const file = join(idpDataDir, DATABASE_FILE);
+  if (!runLogFolder() || !existsSync(file)) return;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const placeholders = SECRET_MODELS.map(() => '?').join(', ');
+    const rows = db
+      .prepare(`SELECT model, id FROM oidc_models WHERE model IN (${placeholders})`)
+      .all(...SECRET_MODELS);
+    for (const { model, id } of rows as { model: string; id: string }[])
+      recordSecret(`embedded server ${model}`, id);
+  } finally {
+    db.close();
+  }
 }
 
 /**

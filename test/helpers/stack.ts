@@ -9,7 +9,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../src/idp/server.t
 import type { Logger } from '../../src/shared/logger.ts';
 import { startTracker, type RunningTracker } from '../../src/tracker/server.ts';
 import { freePort } from './ports.ts';
-import { createRunLogger, recordConfigSecrets, recordStoreSecrets } from './run-log.ts';
+import { createRunLogger, recordConfigSecrets, recordEmbeddedServerSecrets, recordStoreSecrets } from './run-log.ts';
 import { isRedirect, parseForm, TestBrowser, type HtmlForm } from './test-browser.ts';
 
 export { TestBrowser, TEST_USER_AGENTS } from './test-browser.ts';
@@ -91,6 +91,7 @@ export async function startStack(overrides: unknown = {}, options: StackOptions 
     close: async () => {
       await tracker.close();
       await stopIdp();
+      recordEmbeddedServerSecrets(config.idp.dataDir);
       rmSync(folder, { recursive: true, force: true });
     },
   };

@@ -9,7 +9,12 @@ import { deepMerge } from '../../../src/config/env.ts';
 import { loadConfig, type Config } from '../../../src/config/load.ts';
 import { startTracker, type RunningTracker } from '../../../src/tracker/server.ts';
 import { freePort } from '../../helpers/ports.ts';
-import { createRunLogger, recordConfigSecrets, recordStoreSecrets } from '../../helpers/run-log.ts';
+import {
+  createRunLogger,
+  recordConfigSecrets,
+  recordEmbeddedServerSecrets,
+  recordStoreSecrets,
+} from '../../helpers/run-log.ts';
 
 const CHILD = fileURLToPath(new URL('./skewed-idp-child.ts', import.meta.url));
 
@@ -70,6 +75,7 @@ export async function startSkewedStack(
     close: async () => {
       await tracker.close();
       await stopChild(child);
+      recordEmbeddedServerSecrets(config.idp.dataDir);
       rmSync(folder, { recursive: true, force: true });
     },
   };
