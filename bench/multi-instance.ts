@@ -5,7 +5,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedDelegations } from '../src/idp/seed.ts';
 import { startPostgres, type PostgresServer } from '../test/helpers/postgres.ts';
-import { cpuUsedBetween, parentOf, processTree, snapshotCpu, type ProcessGroups } from './multi-instance/cpu.ts';
+import {
+  cpuUsedBetween,
+  parentOf,
+  processTree,
+  snapshotCpu,
+  type ProcessGroups,
+} from './multi-instance/cpu.ts';
 import { BenchDeployment } from './multi-instance/deployment.ts';
 import { EVENT_SAMPLE_OWNER, measureEventLatency } from './multi-instance/event-latency.ts';
 import { runLoad, signInSessions, type LoadSession } from './multi-instance/load.ts';
@@ -57,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
     const loadAverageBefore = os.loadavg()[0]!;
     const runs = await measureLoad(deployment, postgres, options);
 
-    console.log(`events: ${EVENT_SAMPLES} revocations through instance A, events read on instance B`);
+    console.log(
+      `events: ${EVENT_SAMPLES} revocations through instance A, events read on instance B`,
+    );
     const events = await measureEventLatency(deployment.publicUrl, 0, 1);
 
     const section = renderSection({
@@ -70,7 +78,11 @@ async function main(argv: string[]): Promise<number> {
       runs,
       events,
     });
-    const written = writeSection(section, options.output, join(dirname(options.output), FALLBACK_FILE_NAME));
+    const written = writeSection(
+      section,
+      options.output,
+      join(dirname(options.output), FALLBACK_FILE_NAME),
+    );
     console.log(`Wrote the results to ${written}:\n\n${section}`);
     return 0;
   } finally {
@@ -87,8 +99,14 @@ async function main(argv: string[]): Promise<number> {
  * change in the machine's other load during the run shows as a spread between rounds instead
  * of favouring one configuration.
  */
-async function measureLoad(deployment: BenchDeployment, postgres: PostgresServer, options: Options): Promise<LoadRun[]> {
-  console.log(`seeding ${BACKGROUND_DELEGATIONS} delegations and ${EVENT_SAMPLES} for ${EVENT_SAMPLE_OWNER}`);
+async function measureLoad(
+  deployment: BenchDeployment,
+  postgres: PostgresServer,
+  options: Options,
+): Promise<LoadRun[]> {
+  console.log(
+    `seeding ${BACKGROUND_DELEGATIONS} delegations and ${EVENT_SAMPLES} for ${EVENT_SAMPLE_OWNER}`,
+  );
   await seedDelegations(deployment.idpConfig, {
     users: BACKGROUND_DELEGATIONS / 10,
     delegations: BACKGROUND_DELEGATIONS,
@@ -126,16 +144,28 @@ async function measureRun(
   groups: ProcessGroups,
   options: Options,
 ): Promise<LoadRun> {
-  console.log(`load: ${run.label}, round ${run.round}, ${sessions.length} connections for ${options.durationSeconds} s`);
+  console.log(
+    `load: ${run.label}, round ${run.round}, ${sessions.length} connections for ${options.durationSeconds} s`,
+  );
   const before = snapshotCpu(groups);
-  const figures = await runLoad(run.targetUrl, deployment.publicUrl, sessions, options.durationSeconds);
+  const figures = await runLoad(
+    run.targetUrl,
+    deployment.publicUrl,
+    sessions,
+    options.durationSeconds,
+  );
   const cpu = cpuUsedBetween(before, snapshotCpu(groups));
-  console.log(`load: ${figures.requestsPerSecond.toFixed(0)} requests/s, p99 ${figures.latencyP99Ms} ms, ${figures.non2xx} non-2xx, ${figures.errors} errors`);
+  console.log(
+    `load: ${figures.requestsPerSecond.toFixed(0)} requests/s, p99 ${figures.latencyP99Ms} ms, ${figures.non2xx} non-2xx, ${figures.errors} errors`,
+  );
   return { label: run.label, round: run.round, figures, cpu };
 }
 
 /** Lists the processes whose CPU time the report shows. Instances and the proxy are looked up at each snapshot. */
-async function processGroups(deployment: BenchDeployment, postgres: PostgresServer): Promise<ProcessGroups> {
+async function processGroups(
+  deployment: BenchDeployment,
+  postgres: PostgresServer,
+): Promise<ProcessGroups> {
   const postmaster = await postmasterPid(postgres.url);
   const instancePids = (index: number) => {
     const instance = deployment.instances[index];
@@ -159,7 +189,8 @@ async function postmasterPid(url: string): Promise<number> {
     // The backend exists only while this connection is open, so its parent is read before closing.
     const result = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const parent = parentOf(result.rows[0]!.pid);
-    if (parent === undefined) throw new Error('Failed to read the PostgreSQL server process from /proc.');
+    if (parent === undefined)
+      throw new Error('Failed to read the PostgreSQL server process from /proc.');
     return parent;
   } finally {
     await client.end();
@@ -167,7 +198,10 @@ async function postmasterPid(url: string): Promise<number> {
 }
 
 async function postgresVersion(url: string): Promise<string> {
-  const rows = await queryRows<{ version: string }>(url, "SELECT current_setting('server_version') AS version");
+  const rows = await queryRows<{ version: string }>(
+    url,
+    "SELECT current_setting('server_version') AS version",
+  );
   return rows[0]!.version;
 }
 
@@ -218,8 +252,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) {
-      console.error(`${(error as Error).message}\nRun \`tsx bench/multi-instance.ts --help\` for the options.`);
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')
+    ) {
+      console.error(
+        `${(error as Error).message}\nRun \`tsx bench/multi-instance.ts --help\` for the options.`,
+      );
       process.exitCode = 2;
       return;
     }

@@ -39,7 +39,9 @@ async function runCases(options: BenchOptions): Promise<BenchResults> {
   const loadBefore = loadAverage();
   const results: Omit<BenchResults, 'minutes' | 'loadAverage'> & Partial<BenchResults> = {
     startedAt,
-    command: ['npm run bench', ...(options.argv.length > 0 ? ['--', ...options.argv] : [])].join(' '),
+    command: ['npm run bench', ...(options.argv.length > 0 ? ['--', ...options.argv] : [])].join(
+      ' ',
+    ),
     quick: options.quick,
     durationSeconds: options.durationSeconds,
     machine: describeMachine(),

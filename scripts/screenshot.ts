@@ -15,7 +15,8 @@ const OUTPUT = fileURLToPath(new URL('../docs/images/dashboard.png', import.meta
 const JANE = { username: 'janedoe', password: 'jane-demo-pass' };
 
 // The second browser reports itself as Firefox on Windows, so the two rows show two devices.
-const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+const FIREFOX_WINDOWS =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 /** Signs in through the tracker's sign-in page and the embedded login form, as a user would. */
 async function signIn(page: Page, trackerUrl: string, clientLabel: string): Promise<void> {
@@ -30,7 +31,10 @@ async function signIn(page: Page, trackerUrl: string, clientLabel: string): Prom
 }
 
 async function openBrowser(browser: Browser, userAgent?: string): Promise<OpenedPage> {
-  return openPage(browser, { viewport: { width: 1280, height: 400 }, ...(userAgent ? { userAgent } : {}) });
+  return openPage(browser, {
+    viewport: { width: 1280, height: 400 },
+    ...(userAgent ? { userAgent } : {}),
+  });
 }
 
 async function main(): Promise<void> {

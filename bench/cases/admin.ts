@@ -28,10 +28,17 @@ const QUICK_PLAN: SamplingPlan = { warmup: 2, samples: 10, maxSeconds: 10, minSa
  * Times the admin view's first page (every user's issued delegations, sorted by expiry) and a
  * search by user-name prefix, through the tracker and as the bare SCIM request it makes.
  */
-export async function measureAdminQueries(trackerUrl: string, scim: BareScim, quick: boolean): Promise<AdminResult> {
+export async function measureAdminQueries(
+  trackerUrl: string,
+  scim: BareScim,
+  quick: boolean,
+): Promise<AdminResult> {
   const admin = await signInBrowser(trackerUrl, 'admin');
   const plan = quick ? QUICK_PLAN : FULL_PLAN;
-  const measure = async (trackerQuery: Record<string, string | number>, scimQuery: ScimListParameters): Promise<AdminQueryResult> => {
+  const measure = async (
+    trackerQuery: Record<string, string | number>,
+    scimQuery: ScimListParameters,
+  ): Promise<AdminQueryResult> => {
     const path = `/api/admin/delegations?${new URLSearchParams(Object.entries(trackerQuery).map(([name, value]) => [name, String(value)]))}`;
     let totalResults = 0;
     const times = await sampleInTurn(plan, {
@@ -41,7 +48,9 @@ export async function measureAdminQueries(trackerUrl: string, scim: BareScim, qu
       scim: async () => {
         const page = await scim.list(scimQuery);
         if (page.totalResults !== totalResults) {
-          throw new Error(`The tracker reported ${totalResults} matches and SCIM ${page.totalResults} for ${path}.`);
+          throw new Error(
+            `The tracker reported ${totalResults} matches and SCIM ${page.totalResults} for ${path}.`,
+          );
         }
       },
     });
@@ -55,7 +64,10 @@ export async function measureAdminQueries(trackerUrl: string, scim: BareScim, qu
     ),
     prefixSearch: await measure(
       { userPrefix: ADMIN_USER_PREFIX, status: ADMIN_STATUS, ...ADMIN_PAGE },
-      { filter: `owner sw ${JSON.stringify(ADMIN_USER_PREFIX)} and status eq ${JSON.stringify(ADMIN_STATUS)}`, ...ADMIN_PAGE },
+      {
+        filter: `owner sw ${JSON.stringify(ADMIN_USER_PREFIX)} and status eq ${JSON.stringify(ADMIN_STATUS)}`,
+        ...ADMIN_PAGE,
+      },
     ),
   };
 }

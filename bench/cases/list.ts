@@ -41,7 +41,11 @@ export async function runListCase(options: BenchOptions): Promise<ListSizeResult
   try {
     for (const size of options.sizes) {
       console.log(`list: seeding ${size} delegations`);
-      const stack = await startBenchStack({ label: `list-${size}`, scimDelayMs: 0, delegations: size });
+      const stack = await startBenchStack({
+        label: `list-${size}`,
+        scimDelayMs: 0,
+        delegations: size,
+      });
       try {
         const user = await signInBrowser(stack.trackerUrl, LIST_USER);
         await topUpIssued(stack.config, stack.scim, LIST_USER, LIST_USER_DELEGATIONS);
@@ -60,7 +64,9 @@ export async function runListCase(options: BenchOptions): Promise<ListSizeResult
       const latency = latencies.get(size)!;
       const naive = await measureNaive(stack.scim, LIST_USER, size, options.quick);
       if (naive.found !== LIST_USER_DELEGATIONS) {
-        throw new Error(`The naive client found ${naive.found} delegations of ${LIST_USER}, expected ${LIST_USER_DELEGATIONS}.`);
+        throw new Error(
+          `The naive client found ${naive.found} delegations of ${LIST_USER}, expected ${LIST_USER_DELEGATIONS}.`,
+        );
       }
       const admin = await measureAdminQueries(stack.trackerUrl, stack.scim, options.quick);
       results.push({ size, seedSeconds: stack.seedSeconds, ...latency, naive, admin });
@@ -85,19 +91,26 @@ interface ListPage {
  * straight to the embedded server, at every size in turn. Each response is checked to hold the
  * user's delegations.
  */
-async function measureDashboards(stacks: SizeStack[], plan: SamplingPlan): Promise<Map<number, Pick<ListSizeResult, 'tracker' | 'scim'>>> {
+async function measureDashboards(
+  stacks: SizeStack[],
+  plan: SamplingPlan,
+): Promise<Map<number, Pick<ListSizeResult, 'tracker' | 'scim'>>> {
   const path = `/api/delegations?startIndex=${DASHBOARD_PAGE.startIndex}&count=${DASHBOARD_PAGE.count}`;
   const scimQuery = { filter: ownerFilter(LIST_USER), ...DASHBOARD_PAGE };
   const operations: Record<string, () => Promise<void>> = {};
   for (const { size, stack, user } of stacks) {
-    operations[`tracker ${size}`] = async () => checkPage('tracker', await trackerGetJson<ListPage>(user, path));
+    operations[`tracker ${size}`] = async () =>
+      checkPage('tracker', await trackerGetJson<ListPage>(user, path));
     operations[`scim ${size}`] = async () => checkPage('SCIM', await stack.scim.list(scimQuery));
   }
 
   const times = await sampleInTurn(plan, operations);
   const latencies = new Map<number, Pick<ListSizeResult, 'tracker' | 'scim'>>();
   for (const { size } of stacks) {
-    latencies.set(size, { tracker: summarize(times[`tracker ${size}`]!), scim: summarize(times[`scim ${size}`]!) });
+    latencies.set(size, {
+      tracker: summarize(times[`tracker ${size}`]!),
+      scim: summarize(times[`scim ${size}`]!),
+    });
   }
   return latencies;
 }
@@ -105,6 +118,8 @@ async function measureDashboards(stacks: SizeStack[], plan: SamplingPlan): Promi
 function checkPage(source: string, page: ListPage): void {
   const items = page.items ?? page.Resources ?? [];
   if (page.totalResults !== LIST_USER_DELEGATIONS || items.length !== LIST_USER_DELEGATIONS) {
-    throw new Error(`The ${source} list returned ${items.length} of ${page.totalResults} delegations, expected ${LIST_USER_DELEGATIONS}.`);
+    throw new Error(
+      `The ${source} list returned ${items.length} of ${page.totalResults} delegations, expected ${LIST_USER_DELEGATIONS}.`,
+    );
   }
 }

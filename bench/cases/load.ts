@@ -3,7 +3,11 @@ import Database from 'better-sqlite3';
 import type { Config } from '../../src/config/load.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { openStore, SQLITE_FILE_NAME } from '../../src/store/index.ts';
-import { hashCookieValue, publicDeviceId, randomToken } from '../../src/tracker/security/secrets.ts';
+import {
+  hashCookieValue,
+  publicDeviceId,
+  randomToken,
+} from '../../src/tracker/security/secrets.ts';
 import type { LoadSession, LoadSummary } from '../children/load.ts';
 import { BenchChild } from '../lib/child-process.ts';
 import { cpuTimeMs, readChildMemory, type ProcessMemory } from '../lib/process-usage.ts';
@@ -46,7 +50,9 @@ export async function runLoadCase(options: BenchOptions): Promise<LoadResult> {
   });
 
   try {
-    console.log(`load: ${createdThroughStore} sessions created through the store; signing in ${LOAD_SESSIONS} browsers`);
+    console.log(
+      `load: ${createdThroughStore} sessions created through the store; signing in ${LOAD_SESSIONS} browsers`,
+    );
     const sessions = await prepareSessions(stack.trackerUrl);
     const memoryBefore = await readChildMemory(stack.tracker);
 
@@ -60,7 +66,11 @@ export async function runLoadCase(options: BenchOptions): Promise<LoadResult> {
     const cpuBefore = { tracker: cpuTimeMs(stack.tracker.pid), idp: cpuTimeMs(stack.idp.pid) };
     let summary: LoadSummary;
     try {
-      summary = await generator.request<LoadSummary>('run', undefined, (options.durationSeconds + 120) * 1000);
+      summary = await generator.request<LoadSummary>(
+        'run',
+        undefined,
+        (options.durationSeconds + 120) * 1000,
+      );
     } finally {
       await generator.stop();
     }
@@ -71,8 +81,18 @@ export async function runLoadCase(options: BenchOptions): Promise<LoadResult> {
 
     const memoryAfter = await readChildMemory(stack.tracker);
     const storedSessions = countStoredSessions(stack.config);
-    console.log(`load: ${summary.requestsPerSecond.toFixed(0)} requests/s, p99 ${summary.latencyP99Ms} ms, ${summary.non2xx + summary.errors} errors`);
-    return { summary, signedIn: LOAD_SESSIONS, createdThroughStore, storedSessions, memoryBefore, memoryAfter, cpuPercent };
+    console.log(
+      `load: ${summary.requestsPerSecond.toFixed(0)} requests/s, p99 ${summary.latencyP99Ms} ms, ${summary.non2xx + summary.errors} errors`,
+    );
+    return {
+      summary,
+      signedIn: LOAD_SESSIONS,
+      createdThroughStore,
+      storedSessions,
+      memoryBefore,
+      memoryAfter,
+      cpuPercent,
+    };
   } finally {
     await stack.close();
   }
@@ -96,7 +116,8 @@ async function createStoredSessions(config: Config, count: number): Promise<void
       await store.upsertDevice({
         id: deviceId,
         publicId: publicDeviceId(deviceId, config.tracker.cookieSecret),
-        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+        userAgent:
+          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
         browser: 'Chrome 126',
         os: 'Linux',
         lastSeen: new Date(now),
@@ -134,7 +155,11 @@ async function prepareSessions(trackerUrl: string): Promise<LoadSession[]> {
 
   const sessions: LoadSession[] = [];
   for (const browser of browsers) {
-    sessions.push({ cookie: browser.cookie, csrfToken: browser.csrfToken, delegationScimId: await ownDelegation(browser) });
+    sessions.push({
+      cookie: browser.cookie,
+      csrfToken: browser.csrfToken,
+      delegationScimId: await ownDelegation(browser),
+    });
   }
   return sessions;
 }
@@ -146,9 +171,15 @@ interface DashboardItem {
 }
 
 async function ownDelegation(browser: SignedInBrowser): Promise<string> {
-  const page = await trackerGetJson<{ items: DashboardItem[] }>(browser, '/api/delegations?startIndex=1&count=200');
+  const page = await trackerGetJson<{ items: DashboardItem[] }>(
+    browser,
+    '/api/delegations?startIndex=1&count=200',
+  );
   const own = page.items.find((item) => item.thisBrowser && item.actions.introspect.allowed);
-  if (!own) throw new Error(`The dashboard of ${browser.username} shows no delegation this browser can introspect.`);
+  if (!own)
+    throw new Error(
+      `The dashboard of ${browser.username} shows no delegation this browser can introspect.`,
+    );
   return own.id;
 }
 

@@ -18,7 +18,12 @@ export interface NaiveResult {
  * every issued delegation with count=1000 and keep the user's on the client. Large stores get
  * fewer passes, because one pass over a million delegations takes about a minute.
  */
-export async function measureNaive(scim: BareScim, owner: string, size: number, quick: boolean): Promise<NaiveResult> {
+export async function measureNaive(
+  scim: BareScim,
+  owner: string,
+  size: number,
+  quick: boolean,
+): Promise<NaiveResult> {
   const passes = naivePasses(size, quick);
   const warmedUp = size <= 100_000;
   if (warmedUp) await fetchAllAndFilter(scim, owner);
@@ -39,7 +44,10 @@ function naivePasses(size: number, quick: boolean): number {
   return quick ? 1 : 2;
 }
 
-async function fetchAllAndFilter(scim: BareScim, owner: string): Promise<{ pages: number; found: number }> {
+async function fetchAllAndFilter(
+  scim: BareScim,
+  owner: string,
+): Promise<{ pages: number; found: number }> {
   let startIndex = 1;
   let pages = 0;
   let found = 0;

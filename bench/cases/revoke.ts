@@ -34,11 +34,23 @@ export interface RevokeRow {
 export async function runRevokeCase(options: BenchOptions): Promise<RevokeRow[]> {
   const rows: RevokeRow[] = [];
   for (const delayMs of REVOKE_DELAYS_MS) {
-    const stack = await startBenchStack({ label: `revoke-${delayMs}ms`, scimDelayMs: delayMs, delegations: REVOKE_BACKGROUND_DELEGATIONS });
+    const stack = await startBenchStack({
+      label: `revoke-${delayMs}ms`,
+      scimDelayMs: delayMs,
+      delegations: REVOKE_BACKGROUND_DELEGATIONS,
+    });
     try {
       for (const count of REVOKE_COUNTS) {
         const { revokeConcurrency, pageSize } = stack.config.authServer.scim;
-        const row: RevokeRow = { delayMs, count, concurrency: revokeConcurrency, listPageSize: pageSize, trackerMs: [], trackerCpuMs: [], oneByOneMs: [] };
+        const row: RevokeRow = {
+          delayMs,
+          count,
+          concurrency: revokeConcurrency,
+          listPageSize: pageSize,
+          trackerMs: [],
+          trackerCpuMs: [],
+          oneByOneMs: [],
+        };
         for (let run = 0; run < revokeRuns(count, options.quick); run += 1) {
           const tracker = await revokeAllThroughTracker(stack, count);
           row.trackerMs.push(tracker.elapsedMs);
@@ -46,7 +58,9 @@ export async function runRevokeCase(options: BenchOptions): Promise<RevokeRow[]>
           row.oneByOneMs.push(await revokeOneByOne(stack, count));
         }
         rows.push(row);
-        console.log(`revoke ${count} with ${delayMs} ms delay: tracker ${formatRuns(row.trackerMs)} ms, one at a time ${formatRuns(row.oneByOneMs)} ms`);
+        console.log(
+          `revoke ${count} with ${delayMs} ms delay: tracker ${formatRuns(row.trackerMs)} ms, one at a time ${formatRuns(row.oneByOneMs)} ms`,
+        );
       }
     } finally {
       await stack.close();
@@ -73,23 +87,41 @@ interface RevokeStreamLine {
 }
 
 /** Signs the user in, re-seeds them, and times POST /api/revoke-all read to the end of its stream. */
-async function revokeAllThroughTracker(stack: BenchStack, count: number): Promise<{ elapsedMs: number; cpuMs: number }> {
+async function revokeAllThroughTracker(
+  stack: BenchStack,
+  count: number,
+): Promise<{ elapsedMs: number; cpuMs: number }> {
   const user = await signInBrowser(stack.trackerUrl, REVOKE_USER);
   await topUpIssued(stack.config, stack.scim, REVOKE_USER, count);
 
   const cpuBefore = cpuTimeMs(stack.tracker.pid);
   const started = performance.now();
-  const response = await send(`${stack.trackerUrl}/api/revoke-all`, { method: 'POST', headers: apiHeaders(user, true), body: '{}' });
+  const response = await send(`${stack.trackerUrl}/api/revoke-all`, {
+    method: 'POST',
+    headers: apiHeaders(user, true),
+    body: '{}',
+  });
   const elapsedMs = performance.now() - started;
   const cpuMs = cpuTimeMs(stack.tracker.pid) - cpuBefore;
 
-  if (response.status !== 200) throw new Error(`POST /api/revoke-all returned ${response.status}: ${response.text.slice(0, 300)}`);
-  const lines = response.text.trim().split('\n').map((line) => JSON.parse(line) as RevokeStreamLine);
+  if (response.status !== 200)
+    throw new Error(
+      `POST /api/revoke-all returned ${response.status}: ${response.text.slice(0, 300)}`,
+    );
+  const lines = response.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RevokeStreamLine);
   const start = lines[0];
   const end = lines[lines.length - 1];
-  if (start?.type !== 'start' || start.total !== count) throw new Error(`revoke-all started with ${JSON.stringify(start)}, expected a total of ${count}.`);
+  if (start?.type !== 'start' || start.total !== count)
+    throw new Error(
+      `revoke-all started with ${JSON.stringify(start)}, expected a total of ${count}.`,
+    );
   if (end?.type !== 'end' || end.revoked !== count || end.failed?.length !== 0) {
-    throw new Error(`revoke-all ended with ${JSON.stringify(end)}, expected ${count} revoked and none failed.`);
+    throw new Error(
+      `revoke-all ended with ${JSON.stringify(end)}, expected ${count} revoked and none failed.`,
+    );
   }
   await expectNoneIssued(stack.scim);
   return { elapsedMs, cpuMs };
@@ -103,11 +135,13 @@ async function revokeOneByOne(stack: BenchStack, count: number): Promise<number>
   const ids = await listIssuedIds(stack.scim);
   for (const id of ids) {
     const status = await stack.scim.revoke(id);
-    if (status !== 204) throw new Error(`SCIM DELETE of a delegation returned ${status}, expected 204.`);
+    if (status !== 204)
+      throw new Error(`SCIM DELETE of a delegation returned ${status}, expected 204.`);
   }
   const elapsed = performance.now() - started;
 
-  if (ids.length !== count) throw new Error(`The SCIM list returned ${ids.length} delegations, expected ${count}.`);
+  if (ids.length !== count)
+    throw new Error(`The SCIM list returned ${ids.length} delegations, expected ${count}.`);
   await expectNoneIssued(stack.scim);
   return elapsed;
 }
@@ -115,7 +149,11 @@ async function revokeOneByOne(stack: BenchStack, count: number): Promise<number>
 async function listIssuedIds(scim: BareScim): Promise<string[]> {
   const ids: string[] = [];
   for (;;) {
-    const page = await scim.list({ filter: ownerFilter(REVOKE_USER), startIndex: ids.length + 1, count: 1000 });
+    const page = await scim.list({
+      filter: ownerFilter(REVOKE_USER),
+      startIndex: ids.length + 1,
+      count: 1000,
+    });
     ids.push(...page.Resources.map((delegation) => delegation.id));
     if (page.Resources.length === 0 || ids.length >= page.totalResults) return ids;
   }
@@ -123,5 +161,8 @@ async function listIssuedIds(scim: BareScim): Promise<string[]> {
 
 async function expectNoneIssued(scim: BareScim): Promise<void> {
   const left = await scim.countIssued(REVOKE_USER);
-  if (left !== 0) throw new Error(`${left} delegations of ${REVOKE_USER} are still issued after revoking all of them.`);
+  if (left !== 0)
+    throw new Error(
+      `${left} delegations of ${REVOKE_USER} are still issued after revoking all of them.`,
+    );
 }

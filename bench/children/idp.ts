@@ -7,6 +7,8 @@ import { readChildInput, serveParent } from './ipc.ts';
 await serveParent(async () => {
   const { overrides } = readChildInput<{ overrides: unknown }>();
   const config = loadConfig({ env: {}, overrides });
-  const server = await startEmbeddedServer(config.idp, { logger: createLogger().child({ component: 'idp' }) });
+  const server = await startEmbeddedServer(config.idp, {
+    logger: createLogger().child({ component: 'idp' }),
+  });
   return { ready: { url: server.url }, handlers: {}, close: () => server.close() };
 });

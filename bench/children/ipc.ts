@@ -10,11 +10,15 @@ export interface ChildService {
   close(): Promise<void>;
 }
 
-type ParentMessage = { type: 'request'; id: number; name: string; argument: unknown } | { type: 'stop' };
+type ParentMessage =
+  { type: 'request'; id: number; name: string; argument: unknown } | { type: 'stop' };
 
 export function readChildInput<T>(): T {
   const text = process.env.BENCH_CHILD_INPUT;
-  if (text === undefined) throw new Error('BENCH_CHILD_INPUT is missing: start this script through bench/lib/child-process.ts.');
+  if (text === undefined)
+    throw new Error(
+      'BENCH_CHILD_INPUT is missing: start this script through bench/lib/child-process.ts.',
+    );
   return JSON.parse(text) as T;
 }
 
@@ -46,7 +50,12 @@ export async function serveParent(start: () => Promise<ChildService>): Promise<v
     }
     handler(message.argument).then(
       (value) => send({ type: 'reply', id: message.id, value }),
-      (error: unknown) => send({ type: 'reply', id: message.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        send({
+          type: 'reply',
+          id: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
     );
   });
   send({ type: 'ready', value: service.ready });

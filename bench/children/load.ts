@@ -66,7 +66,9 @@ async function runLoad(input: LoadInput): Promise<LoadSummary> {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, stats]) => [status, stats.count])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([status, stats]) => [status, stats.count]),
+    ),
   };
 }
 

@@ -10,7 +10,9 @@ import { readChildInput, serveParent } from './ipc.ts';
 await serveParent(async () => {
   const { overrides } = readChildInput<{ overrides: unknown }>();
   const config = loadConfig({ env: {}, overrides });
-  const tracker = await startTracker(config, { logger: createLogger().child({ component: 'tracker' }) });
+  const tracker = await startTracker(config, {
+    logger: createLogger().child({ component: 'tracker' }),
+  });
   return {
     ready: { url: tracker.url },
     handlers: { memory: async () => process.memoryUsage() },

@@ -62,12 +62,20 @@ export class BenchChild<Ready = unknown> {
   request<T>(name: string, argument?: unknown, timeoutMs = 10 * 60_000): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolveReply, reject) => {
-      const timer = setTimeout(() => finish(new Error(`${name} in child ${this.pid} timed out after ${timeoutMs} ms.`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`${name} in child ${this.pid} timed out after ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
       const onMessage = (message: ChildMessage) => {
         if (message.type !== 'reply' || message.id !== id) return;
         finish(message.error === undefined ? undefined : new Error(message.error), message.value);
       };
-      const onExit = (code: number | null) => finish(new Error(`Child ${this.pid} exited with ${code} during ${name}. Its log: ${this.logFile}`));
+      const onExit = (code: number | null) =>
+        finish(
+          new Error(
+            `Child ${this.pid} exited with ${code} during ${name}. Its log: ${this.logFile}`,
+          ),
+        );
       const finish = (error?: Error, value?: unknown) => {
         clearTimeout(timer);
         this.#process.off('message', onMessage);
@@ -84,7 +92,9 @@ export class BenchChild<Ready = unknown> {
   /** Asks the child to close its servers and exit; kills it by pid if it does not within 15 s. */
   async stop(): Promise<void> {
     if (this.#process.exitCode !== null || this.#process.signalCode !== null) return;
-    const exited = new Promise<void>((resolveExit) => this.#process.once('exit', () => resolveExit()));
+    const exited = new Promise<void>((resolveExit) =>
+      this.#process.once('exit', () => resolveExit()),
+    );
     this.#process.send({ type: 'stop' });
     const timer = setTimeout(() => this.#process.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
@@ -111,7 +121,10 @@ function waitForReady(child: ChildProcess, options: ChildOptions): Promise<unkno
       child.kill('SIGKILL');
       reject(new Error(`${options.script} did not start: ${reason}.\n${logTail(options.logFile)}`));
     };
-    const timer = setTimeout(() => fail(`no ready message within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(`no ready message within ${options.startTimeoutMs} ms`),
+      options.startTimeoutMs,
+    );
     child.once('exit', (code) => fail(`it exited with code ${code}`));
     child.once('message', (message: ChildMessage) => {
       if (message.type === 'ready' && !settled) {

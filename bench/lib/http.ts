@@ -29,10 +29,16 @@ export async function send(url: string, init: BenchRequest = {}): Promise<BenchR
 }
 
 /** Sends one request and returns its JSON body, failing on any status but `expected`. */
-export async function sendForJson<T>(url: string, init: BenchRequest = {}, expected = 200): Promise<T> {
+export async function sendForJson<T>(
+  url: string,
+  init: BenchRequest = {},
+  expected = 200,
+): Promise<T> {
   const response = await send(url, init);
   if (response.status !== expected) {
-    throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} returned ${response.status}, expected ${expected}: ${response.text.slice(0, 300)}`);
+    throw new Error(
+      `${init.method ?? 'GET'} ${new URL(url).pathname} returned ${response.status}, expected ${expected}: ${response.text.slice(0, 300)}`,
+    );
   }
   return JSON.parse(response.text) as T;
 }

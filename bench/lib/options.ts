@@ -48,9 +48,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
   const quick = values.quick;
   return {
     quick,
-    sizes: values.sizes === undefined ? (quick ? [10_000] : [10_000, 100_000, 1_000_000]) : parseSizes(values.sizes),
+    sizes:
+      values.sizes === undefined
+        ? quick
+          ? [10_000]
+          : [10_000, 100_000, 1_000_000]
+        : parseSizes(values.sizes),
     cases: values.cases === undefined ? [...CASES] : parseCases(values.cases),
-    durationSeconds: values.duration === undefined ? (quick ? 5 : 30) : parseDuration(values.duration),
+    durationSeconds:
+      values.duration === undefined ? (quick ? 5 : 30) : parseDuration(values.duration),
     output: values.output,
     argv,
   };
@@ -68,7 +74,9 @@ function parseSizes(text: string): number[] {
   const parsed = sizes.map((part) => {
     const size = /^[0-9]{1,9}$/.test(part) ? Number(part) : Number.NaN;
     if (!(size >= MIN_SIZE && size <= MAX_SIZE)) {
-      throw new UsageError(`--sizes: "${part}" is not a whole number from ${MIN_SIZE} to ${MAX_SIZE}. Example: --sizes 10000,100000`);
+      throw new UsageError(
+        `--sizes: "${part}" is not a whole number from ${MIN_SIZE} to ${MAX_SIZE}. Example: --sizes 10000,100000`,
+      );
     }
     return size;
   });

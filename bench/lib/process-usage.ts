@@ -14,7 +14,8 @@ export interface ProcessMemory {
 /** Reads a kB field of /proc/<pid>/status (Linux only) and returns it in bytes. */
 function statusField(status: string, name: string, pid: number): number {
   const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status);
-  if (!match) throw new Error(`/proc/${pid}/status has no ${name} line; memory figures need Linux.`);
+  if (!match)
+    throw new Error(`/proc/${pid}/status has no ${name} line; memory figures need Linux.`);
   return Number(match[1]) * 1024;
 }
 

@@ -40,12 +40,19 @@ export class BareScim {
 
   /** Prepares the client-credentials grant of the tracker's SCIM client and gets a first token. */
   static async connect(config: Config): Promise<BareScim> {
-    const discovery = await sendForJson<{ token_endpoint: string }>(`${config.authServer.issuer}/.well-known/openid-configuration`);
+    const discovery = await sendForJson<{ token_endpoint: string }>(
+      `${config.authServer.issuer}/.well-known/openid-configuration`,
+    );
     const { clientId, clientSecret, scope } = config.authServer.scim;
-    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
+    ).toString('base64');
     const scim = new BareScim(config.authServer.scim.baseUrl, {
       url: discovery.token_endpoint,
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
     });
     await scim.#headers();
@@ -53,8 +60,12 @@ export class BareScim {
   }
 
   async list(parameters: ScimListParameters): Promise<ScimListResponse> {
-    const query = new URLSearchParams(Object.entries(parameters).map(([name, value]) => [name, String(value)]));
-    return sendForJson<ScimListResponse>(`${this.baseUrl}/Delegations?${query}`, { headers: await this.#headers() });
+    const query = new URLSearchParams(
+      Object.entries(parameters).map(([name, value]) => [name, String(value)]),
+    );
+    return sendForJson<ScimListResponse>(`${this.baseUrl}/Delegations?${query}`, {
+      headers: await this.#headers(),
+    });
   }
 
   /** Revokes one delegation; returns the HTTP status (204 when revoked). */
@@ -74,8 +85,15 @@ export class BareScim {
   async #headers(): Promise<Record<string, string>> {
     if (!this.#token || Date.now() >= this.#token.renewAt) {
       const { url, headers, body } = this.#tokenRequest;
-      const response = await sendForJson<{ access_token: string; expires_in: number }>(url, { method: 'POST', headers, body });
-      this.#token = { value: response.access_token, renewAt: Date.now() + (response.expires_in - 60) * 1000 };
+      const response = await sendForJson<{ access_token: string; expires_in: number }>(url, {
+        method: 'POST',
+        headers,
+        body,
+      });
+      this.#token = {
+        value: response.access_token,
+        renewAt: Date.now() + (response.expires_in - 60) * 1000,
+      };
     }
     return { authorization: `Bearer ${this.#token.value}`, accept: 'application/scim+json' };
   }

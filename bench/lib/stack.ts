@@ -53,7 +53,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       dataDir: join(folder, 'tracker'),
       cookieSecret: randomBytes(32).toString('base64'),
     },
-    idp: { host: '127.0.0.1', port: idpPort, dataDir: join(folder, 'idp'), scimDelayMs: options.scimDelayMs },
+    idp: {
+      host: '127.0.0.1',
+      port: idpPort,
+      dataDir: join(folder, 'idp'),
+      scimDelayMs: options.scimDelayMs,
+    },
   };
   const config = loadConfig({ env: {}, overrides });
 

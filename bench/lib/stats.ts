@@ -54,7 +54,10 @@ export async function sampleInTurn<Name extends string>(
     for (const name of names) await operations[name]();
   }
 
-  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    Name,
+    number[]
+  >;
   const deadline = performance.now() + plan.maxSeconds * 1000;
   for (let round = 0; round < plan.samples; round += 1) {
     for (const name of names) {
@@ -68,5 +71,8 @@ export async function sampleInTurn<Name extends string>(
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }

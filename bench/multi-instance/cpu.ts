@@ -22,7 +22,9 @@ export function snapshotCpu(groups: ProcessGroups): CpuSnapshot {
 
 /** CPU seconds each group used between two snapshots. */
 export function cpuUsedBetween(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
-  return Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, seconds - (before[name] ?? 0)]));
+  return Object.fromEntries(
+    Object.entries(after).map(([name, seconds]) => [name, seconds - (before[name] ?? 0)]),
+  );
 }
 
 /**

@@ -26,7 +26,13 @@ export class BenchDeployment {
   #idp: ServerProcess | undefined;
   #proxy: ServerProcess | undefined;
 
-  private constructor(folder: string, proxyPort: number, idpConfig: IdpConfig, idpConfigFile: string, trackerConfigFile: string) {
+  private constructor(
+    folder: string,
+    proxyPort: number,
+    idpConfig: IdpConfig,
+    idpConfigFile: string,
+    trackerConfigFile: string,
+  ) {
     this.folder = folder;
     this.#proxyPort = proxyPort;
     this.publicUrl = `http://127.0.0.1:${proxyPort}`;
@@ -116,7 +122,12 @@ export class BenchDeployment {
 }
 
 /** External mode against the embedded server's demo clients, as a deployment in front of Curity. */
-function trackerConfiguration(folder: string, databaseUrl: string, publicUrl: string, idp: IdpConfig): unknown {
+function trackerConfiguration(
+  folder: string,
+  databaseUrl: string,
+  publicUrl: string,
+  idp: IdpConfig,
+): unknown {
   return {
     tracker: {
       host: '127.0.0.1',

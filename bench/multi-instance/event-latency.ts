@@ -18,27 +18,44 @@ export interface EventLatency {
  * EVENT_SAMPLE_OWNER's delegations one at a time through instance `revokeThrough`, timing the
  * response and the arrival of the matching `delegation-revoked` event.
  */
-export async function measureEventLatency(publicUrl: string, revokeThrough: number, listenOn: number): Promise<EventLatency> {
+export async function measureEventLatency(
+  publicUrl: string,
+  revokeThrough: number,
+  listenOn: number,
+): Promise<EventLatency> {
   const admin = new PinnedBrowser(publicUrl, revokeThrough);
   const { authorizationUrl } = await startLogin(admin, 'www');
-  await reachCallback(admin, new URL(authorizationUrl), { username: 'admin', password: 'admin-demo-pass' });
+  await reachCallback(admin, new URL(authorizationUrl), {
+    username: 'admin',
+    password: 'admin-demo-pass',
+  });
   await admin.loadSession();
 
   const listed = await admin.getJson<{ items: Array<{ id: string }> }>(
     `/api/admin/delegations?user=${EVENT_SAMPLE_OWNER}&status=issued&count=500`,
   );
-  const stream = await EventStream.open(new PinnedBrowser(publicUrl, listenOn).withSessionOf(admin));
-  if (stream.servedBy !== listenOn) throw new Error(`The event stream went to instance ${stream.servedBy}, not ${listenOn}.`);
+  const stream = await EventStream.open(
+    new PinnedBrowser(publicUrl, listenOn).withSessionOf(admin),
+  );
+  if (stream.servedBy !== listenOn)
+    throw new Error(`The event stream went to instance ${stream.servedBy}, not ${listenOn}.`);
 
   const latency: EventLatency = { samples: listed.items.length, responseMs: [], eventMs: [] };
   try {
     for (const { id } of listed.items) {
       const started = performance.now();
-      const arrived = stream.next((event) => event.type === 'delegation-revoked' && event.scimId === id).then(() => performance.now());
-      const response = await admin.api('DELETE', `/api/admin/delegations/${encodeURIComponent(id)}`);
+      const arrived = stream
+        .next((event) => event.type === 'delegation-revoked' && event.scimId === id)
+        .then(() => performance.now());
+      const response = await admin.api(
+        'DELETE',
+        `/api/admin/delegations/${encodeURIComponent(id)}`,
+      );
       const body = await response.text();
       if (response.status !== 200 || JSON.parse(body).result !== 'revoked') {
-        throw new Error(`DELETE of delegation ${id} returned ${response.status} ${body}, expected 200 with result "revoked".`);
+        throw new Error(
+          `DELETE of delegation ${id} returned ${response.status} ${body}, expected 200 with result "revoked".`,
+        );
       }
       latency.responseMs.push(performance.now() - started);
       latency.eventMs.push((await arrived) - started);

@@ -66,17 +66,24 @@ export async function signInSessions(publicUrl: string, count: number): Promise<
   return sessions;
 }
 
-async function signInSession(publicUrl: string, user: { username: string; password: string }): Promise<LoadSession> {
+async function signInSession(
+  publicUrl: string,
+  user: { username: string; password: string },
+): Promise<LoadSession> {
   const browser = new TestBrowser(publicUrl);
   const { authorizationUrl } = await startLogin(browser, 'www');
   const callback = await reachCallback(browser, new URL(authorizationUrl), user);
-  if (callback.status !== 303) throw new Error(`Sign-in of ${user.username} ended with status ${callback.status}.`);
+  if (callback.status !== 303)
+    throw new Error(`Sign-in of ${user.username} ended with status ${callback.status}.`);
   await browser.loadSession();
 
-  const page = await browser.getJson<{ items: Array<{ id: string; thisBrowser: boolean }> }>('/api/delegations?startIndex=1&count=200');
+  const page = await browser.getJson<{ items: Array<{ id: string; thisBrowser: boolean }> }>(
+    '/api/delegations?startIndex=1&count=200',
+  );
   const own = page.items.find((item) => item.thisBrowser);
   const cookie = browser.jar.headerFor(new URL('/api/delegations', publicUrl));
-  if (!own || !cookie || !browser.csrfToken) throw new Error(`Sign-in of ${user.username} left no session or delegation.`);
+  if (!own || !cookie || !browser.csrfToken)
+    throw new Error(`Sign-in of ${user.username} left no session or delegation.`);
   return { cookie, csrfToken: browser.csrfToken, delegationScimId: own.id };
 }
 
@@ -85,7 +92,12 @@ async function signInSession(publicUrl: string, user: { username: string; passwo
  * connection repeats the dashboard's list request and an introspection of its own delegation,
  * as the UI sends them, with `publicUrl` as Origin wherever the requests go.
  */
-export async function runLoad(targetUrl: string, publicUrl: string, sessions: LoadSession[], durationSeconds: number): Promise<LoadFigures> {
+export async function runLoad(
+  targetUrl: string,
+  publicUrl: string,
+  sessions: LoadSession[],
+  durationSeconds: number,
+): Promise<LoadFigures> {
   let nextSession = 0;
   const result = await autocannon({
     url: targetUrl,

@@ -44,12 +44,19 @@ export async function startServerProcess(options: ProcessOptions): Promise<Serve
     closeSync(log);
   }
 
-  const server: ServerProcess = { name: options.name, pid: child.pid!, logFile, stop: () => stopChild(child) };
+  const server: ServerProcess = {
+    name: options.name,
+    pid: child.pid!,
+    logFile,
+    stop: () => stopChild(child),
+  };
   try {
     await waitUntilReady(child, options.readyUrl);
   } catch (error) {
     await server.stop();
-    throw new Error(`${options.name} did not start: ${(error as Error).message}\n${logTail(logFile)}`);
+    throw new Error(
+      `${options.name} did not start: ${(error as Error).message}\n${logTail(logFile)}`,
+    );
   }
   return server;
 }

@@ -16,10 +16,13 @@ const { values } = parseArgs({
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  throw new Error(`Invalid --port ${String(values.port)}: give the TCP port to listen on, 1 to 65535.`);
+  throw new Error(
+    `Invalid --port ${String(values.port)}: give the TCP port to listen on, 1 to 65535.`,
+  );
 }
 const backends = values.backend ?? [];
-if (backends.length === 0) throw new Error('Missing --backend: name at least one tracker URL to forward to.');
+if (backends.length === 0)
+  throw new Error('Missing --backend: name at least one tracker URL to forward to.');
 
 const proxy = await startRoundRobinProxy({ port, backends });
 console.log(`Proxy on ${proxy.url} forwards to ${backends.join(', ')}`);

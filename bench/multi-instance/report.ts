@@ -48,8 +48,9 @@ export function renderSection(results: MultiInstanceResults): string {
     '',
     '| configuration | round | requests/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...byConfiguration(results.runs).map(({ label, round, figures }) =>
-      `| ${label} | ${round} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.latencyP50Ms} | ${figures.latencyP99Ms} | ${figures.latencyMaxMs} | ${figures.non2xx} | ${figures.errors} |`,
+    ...byConfiguration(results.runs).map(
+      ({ label, round, figures }) =>
+        `| ${label} | ${round} | ${figures.requestsPerSecond.toFixed(0)} | ${figures.latencyP50Ms} | ${figures.latencyP99Ms} | ${figures.latencyMaxMs} | ${figures.non2xx} | ${figures.errors} |`,
     ),
     ...comparison(results.runs),
     '',
@@ -106,7 +107,9 @@ function cpuTable(runs: LoadRun[]): string[] {
     ...byConfiguration(runs).map((run) => {
       const shares = groups.map((group) => {
         const seconds = run.cpu[group];
-        return seconds === undefined ? '' : `${((seconds / run.figures.durationSeconds) * 100).toFixed(0)} %`;
+        return seconds === undefined
+          ? ''
+          : `${((seconds / run.figures.durationSeconds) * 100).toFixed(0)} %`;
       });
       return `| ${run.label}, round ${run.round} | ${shares.join(' | ')} |`;
     }),
@@ -125,13 +128,18 @@ function byConfiguration(runs: LoadRun[]): LoadRun[] {
  */
 function comparison(runs: LoadRun[]): string[] {
   const labels = [...new Set(runs.map((run) => run.label))];
-  const [baseline, last] = labels.slice(-2).map((label) => runs.filter((run) => run.label === label));
+  const [baseline, last] = labels
+    .slice(-2)
+    .map((label) => runs.filter((run) => run.label === label));
   if (!baseline?.length || !last?.length) return [];
 
   const meanRate = (group: LoadRun[]) =>
     group.reduce((sum, run) => sum + run.figures.requestsPerSecond, 0) / group.length;
   const ratio = meanRate(last) / meanRate(baseline);
-  const cpuSeconds = last.reduce((sum, run) => sum + Object.values(run.cpu).reduce((a, b) => a + b, 0), 0);
+  const cpuSeconds = last.reduce(
+    (sum, run) => sum + Object.values(run.cpu).reduce((a, b) => a + b, 0),
+    0,
+  );
   const runSeconds = last.reduce((sum, run) => sum + run.figures.durationSeconds, 0);
   return [
     '',
@@ -144,14 +152,17 @@ function comparison(runs: LoadRun[]): string[] {
 
 function latencyRow(label: string, values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
+  const at = (share: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
   return `| ${label} | ${at(0.5).toFixed(0)} | ${at(0.95).toFixed(0)} | ${(sorted.at(-1) ?? Number.NaN).toFixed(0)} |`;
 }
 
 function loadSentence(loadAverage: number): string {
   const cores = os.availableParallelism();
   const sentence = `The 1-minute load average before the run was ${loadAverage.toFixed(2)} on ${cores} cores`;
-  return loadAverage >= cores ? `${sentence}, so other processes competed with the benchmark for the cores.` : `${sentence}.`;
+  return loadAverage >= cores
+    ? `${sentence}, so other processes competed with the benchmark for the cores.`
+    : `${sentence}.`;
 }
 
 function describeMachine(): string {

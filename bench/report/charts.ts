@@ -20,10 +20,27 @@ export function buildCharts(results: BenchResults): ChartFile[] {
 
 function listChart(list: NonNullable<BenchResults['list']>): ChartFile {
   const series: ChartSeries[] = [
-    { name: 'tracker API, p50', color: CHART_COLORS.blue, points: list.map((r) => ({ x: r.size, y: r.tracker.p50 })) },
-    { name: 'tracker API, p95', color: CHART_COLORS.blue, dash: '6 4', points: list.map((r) => ({ x: r.size, y: r.tracker.p95 })) },
-    { name: 'bare SCIM query, p50', color: CHART_COLORS.green, points: list.map((r) => ({ x: r.size, y: r.scim.p50 })) },
-    { name: 'naive fetch-all, median', color: CHART_COLORS.vermillion, points: list.map((r) => ({ x: r.size, y: median(r.naive.passesMs) })) },
+    {
+      name: 'tracker API, p50',
+      color: CHART_COLORS.blue,
+      points: list.map((r) => ({ x: r.size, y: r.tracker.p50 })),
+    },
+    {
+      name: 'tracker API, p95',
+      color: CHART_COLORS.blue,
+      dash: '6 4',
+      points: list.map((r) => ({ x: r.size, y: r.tracker.p95 })),
+    },
+    {
+      name: 'bare SCIM query, p50',
+      color: CHART_COLORS.green,
+      points: list.map((r) => ({ x: r.size, y: r.scim.p50 })),
+    },
+    {
+      name: 'naive fetch-all, median',
+      color: CHART_COLORS.vermillion,
+      points: list.map((r) => ({ x: r.size, y: median(r.naive.passesMs) })),
+    },
   ];
   return {
     name: 'bench-list-latency.svg',
@@ -41,12 +58,32 @@ function listChart(list: NonNullable<BenchResults['list']>): ChartFile {
 
 function revokeChart(rows: NonNullable<BenchResults['revoke']>): ChartFile {
   const pick = (delayMs: number, field: 'trackerMs' | 'oneByOneMs') =>
-    rows.filter((row) => row.delayMs === delayMs).map((row) => ({ x: row.count, y: median(row[field]) }));
+    rows
+      .filter((row) => row.delayMs === delayMs)
+      .map((row) => ({ x: row.count, y: median(row[field]) }));
   const series: ChartSeries[] = [
-    { name: 'tracker revoke-all, 0 ms delay', color: CHART_COLORS.blue, points: pick(0, 'trackerMs') },
-    { name: 'tracker revoke-all, 5 ms delay', color: CHART_COLORS.blue, dash: '6 4', points: pick(5, 'trackerMs') },
-    { name: 'one at a time, 0 ms delay', color: CHART_COLORS.orange, points: pick(0, 'oneByOneMs') },
-    { name: 'one at a time, 5 ms delay', color: CHART_COLORS.orange, dash: '6 4', points: pick(5, 'oneByOneMs') },
+    {
+      name: 'tracker revoke-all, 0 ms delay',
+      color: CHART_COLORS.blue,
+      points: pick(0, 'trackerMs'),
+    },
+    {
+      name: 'tracker revoke-all, 5 ms delay',
+      color: CHART_COLORS.blue,
+      dash: '6 4',
+      points: pick(5, 'trackerMs'),
+    },
+    {
+      name: 'one at a time, 0 ms delay',
+      color: CHART_COLORS.orange,
+      points: pick(0, 'oneByOneMs'),
+    },
+    {
+      name: 'one at a time, 5 ms delay',
+      color: CHART_COLORS.orange,
+      dash: '6 4',
+      points: pick(5, 'oneByOneMs'),
+    },
   ];
   return {
     name: 'bench-revoke-all.svg',

@@ -48,13 +48,24 @@ interface Scale {
  * the powers of ten that span the data. Throws when there is no positive point to draw.
  */
 export function logLogChart(options: LogChartOptions): string {
-  const points = options.series.flatMap((series) => series.points).filter((point) => point.x > 0 && point.y > 0);
-  if (points.length === 0) throw new RangeError(`The chart "${options.title}" has no positive values to plot.`);
+  const points = options.series
+    .flatMap((series) => series.points)
+    .filter((point) => point.x > 0 && point.y > 0);
+  if (points.length === 0)
+    throw new RangeError(`The chart "${options.title}" has no positive values to plot.`);
 
   const xValues = [...new Set(points.map((point) => point.x))].sort((a, b) => a - b);
-  const x = logScale(xValues[0]!, xValues[xValues.length - 1]!, PLOT.left, PLOT.right, { padDecades: 0.15 });
+  const x = logScale(xValues[0]!, xValues[xValues.length - 1]!, PLOT.left, PLOT.right, {
+    padDecades: 0.15,
+  });
   const yValues = points.map((point) => point.y);
-  const y = logScale(decadeBelow(Math.min(...yValues)), decadeAbove(Math.max(...yValues)), PLOT.bottom, PLOT.top, { padDecades: 0 });
+  const y = logScale(
+    decadeBelow(Math.min(...yValues)),
+    decadeAbove(Math.max(...yValues)),
+    PLOT.bottom,
+    PLOT.top,
+    { padDecades: 0 },
+  );
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(options.title)}">`,
@@ -70,7 +81,13 @@ export function logLogChart(options: LogChartOptions): string {
   ].join('\n');
 }
 
-function logScale(low: number, high: number, from: number, to: number, options: { padDecades: number }): Scale {
+function logScale(
+  low: number,
+  high: number,
+  from: number,
+  to: number,
+  options: { padDecades: number },
+): Scale {
   // A single value still needs a range to sit in the middle of.
   const lowLog = Math.log10(low) - options.padDecades - (low === high ? 0.5 : 0);
   const highLog = Math.log10(high) + options.padDecades + (low === high ? 0.5 : 0);
@@ -95,17 +112,25 @@ function yAxis(y: Scale, options: LogChartOptions): string[] {
   const lines: string[] = [];
   for (let decade = y.low; decade <= y.high * 1.0001; decade *= 10) {
     const pixel = round(y.toPixel(decade));
-    lines.push(`<line x1="${PLOT.left}" y1="${pixel}" x2="${PLOT.right}" y2="${pixel}" stroke="#ddd"/>`);
-    lines.push(`<text x="${PLOT.left - 8}" y="${pixel + 4}" ${FONT} font-size="12" text-anchor="end" fill="#333">${escapeXml(options.formatY(decade))}</text>`);
+    lines.push(
+      `<line x1="${PLOT.left}" y1="${pixel}" x2="${PLOT.right}" y2="${pixel}" stroke="#ddd"/>`,
+    );
+    lines.push(
+      `<text x="${PLOT.left - 8}" y="${pixel + 4}" ${FONT} font-size="12" text-anchor="end" fill="#333">${escapeXml(options.formatY(decade))}</text>`,
+    );
     for (const step of [2, 5]) {
       const minor = decade * step;
       if (minor >= y.high) continue;
       const minorPixel = round(y.toPixel(minor));
-      lines.push(`<line x1="${PLOT.left}" y1="${minorPixel}" x2="${PLOT.right}" y2="${minorPixel}" stroke="#f1f1f1"/>`);
+      lines.push(
+        `<line x1="${PLOT.left}" y1="${minorPixel}" x2="${PLOT.right}" y2="${minorPixel}" stroke="#f1f1f1"/>`,
+      );
     }
   }
   const middle = (PLOT.top + PLOT.bottom) / 2;
-  lines.push(`<text x="20" y="${middle}" ${FONT} font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 20 ${middle})">${escapeXml(options.yLabel)}</text>`);
+  lines.push(
+    `<text x="20" y="${middle}" ${FONT} font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 20 ${middle})">${escapeXml(options.yLabel)}</text>`,
+  );
   return lines;
 }
 
@@ -117,14 +142,20 @@ function xAxis(x: Scale, values: number[], options: LogChartOptions): string[] {
       `<text x="${pixel}" y="${PLOT.bottom + 18}" ${FONT} font-size="12" text-anchor="middle" fill="#333">${escapeXml(options.formatX(value))}</text>`,
     ].join('\n');
   });
-  lines.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 44}" ${FONT} font-size="13" text-anchor="middle" fill="#111">${escapeXml(options.xLabel)}</text>`);
+  lines.push(
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 44}" ${FONT} font-size="13" text-anchor="middle" fill="#111">${escapeXml(options.xLabel)}</text>`,
+  );
   return lines;
 }
 
 function drawSeries(series: ChartSeries, x: Scale, y: Scale): string[] {
-  const points = series.points.filter((point) => point.x > 0 && point.y > 0).sort((a, b) => a.x - b.x);
+  const points = series.points
+    .filter((point) => point.x > 0 && point.y > 0)
+    .sort((a, b) => a.x - b.x);
   if (points.length === 0) return [];
-  const coordinates = points.map((point) => `${round(x.toPixel(point.x))},${round(y.toPixel(point.y))}`);
+  const coordinates = points.map(
+    (point) => `${round(x.toPixel(point.x))},${round(y.toPixel(point.y))}`,
+  );
   const dash = series.dash ? ` stroke-dasharray="${series.dash}"` : '';
   return [
     `<polyline points="${coordinates.join(' ')}" fill="none" stroke="${series.color}" stroke-width="2.5"${dash}/>`,
@@ -152,5 +183,9 @@ function round(value: number): number {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }

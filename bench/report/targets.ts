@@ -66,10 +66,15 @@ function trackerOverhead(list: ListSizeResult[] | undefined): TargetCheck {
   const target = `The tracker adds at most ${TARGETS.trackerOverhead * 100}% to the bare SCIM query (p50, every store size)`;
   if (!list || list.length === 0) return notMeasured(target, 'the list case');
 
-  const ratios = list.map((result) => ({ size: result.size, ratio: result.tracker.p50 / result.scim.p50 }));
+  const ratios = list.map((result) => ({
+    size: result.size,
+    ratio: result.tracker.p50 / result.scim.p50,
+  }));
   return {
     target,
-    measured: ratios.map(({ size, ratio }) => `${formatChange(ratio)} at ${formatCount(size)}`).join(', '),
+    measured: ratios
+      .map(({ size, ratio }) => `${formatChange(ratio)} at ${formatCount(size)}`)
+      .join(', '),
     met: ratios.every(({ ratio }) => ratio - 1 <= TARGETS.trackerOverhead),
   };
 }

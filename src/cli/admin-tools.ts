@@ -25,7 +25,10 @@ export interface AdminTools {
 export async function openAdminTools(): Promise<AdminTools> {
   const config = loadConfig();
   const logger = pino(
-    { level: process.env.LOG_LEVEL ?? 'warn', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    {
+      level: process.env.LOG_LEVEL ?? 'warn',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
     pino.destination(2),
   );
   const clients = await createAuthServerClients(config.authServer, { logger });

@@ -59,7 +59,11 @@ export async function listDelegations(tools: AdminTools, options: ListOptions): 
 
   while (listed.length < options.count) {
     const count = Math.min(pageSize, options.count - listed.length);
-    const page = await tools.directory.list({ ...options.query, startIndex: listed.length + 1, count });
+    const page = await tools.directory.list({
+      ...options.query,
+      startIndex: listed.length + 1,
+      count,
+    });
     total = page.totalResults;
     if (page.items.length === 0) break;
     for (const delegation of page.items) {
@@ -70,9 +74,12 @@ export async function listDelegations(tools: AdminTools, options: ListOptions): 
   }
 
   if (!options.json) {
-    if (listed.length > 0) process.stdout.write(`${formatTable(TABLE_HEADER, listed.map(toRow))}\n`);
+    if (listed.length > 0)
+      process.stdout.write(`${formatTable(TABLE_HEADER, listed.map(toRow))}\n`);
     const more = total > listed.length ? '; raise --count to see more' : '';
-    process.stderr.write(`Showing ${listed.length} of ${Math.max(total, listed.length)} delegations${more}.\n`);
+    process.stderr.write(
+      `Showing ${listed.length} of ${Math.max(total, listed.length)} delegations${more}.\n`,
+    );
   }
   return 0;
 }
@@ -108,7 +115,9 @@ function toJson(delegation: Delegation): Record<string, unknown> {
 
 function parseStatus(value: string): DelegationStatus | 'any' {
   if (value !== 'issued' && value !== 'revoked' && value !== 'any') {
-    throw new UsageError(`--status must be "issued", "revoked" or "any", got ${JSON.stringify(value)}.`);
+    throw new UsageError(
+      `--status must be "issued", "revoked" or "any", got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }
@@ -117,7 +126,9 @@ function parseCount(value: string | undefined): number {
   if (value === undefined) return 50;
   const count = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
   if (!(count >= 1 && count <= MAX_COUNT)) {
-    throw new UsageError(`--count must be an integer from 1 to ${MAX_COUNT}, got ${JSON.stringify(value)}.`);
+    throw new UsageError(
+      `--count must be an integer from 1 to ${MAX_COUNT}, got ${JSON.stringify(value)}.`,
+    );
   }
   return count;
 }

@@ -57,13 +57,22 @@ export function parseRevokeArguments(args: string[]): RevokeOptions | 'help' {
   return { target: parseTarget(values), dryRun: values['dry-run'], yes: values.yes };
 }
 
-function parseTarget(values: { id?: string[] | undefined; user?: string | undefined; client?: string | undefined }): BulkTarget {
+function parseTarget(values: {
+  id?: string[] | undefined;
+  user?: string | undefined;
+  client?: string | undefined;
+}): BulkTarget {
   const ids = values.id ?? [];
   if (ids.length > 0 && (values.user !== undefined || values.client !== undefined)) {
-    throw new UsageError('--id cannot be combined with --user or --client; revoke by id or by owner and client.');
+    throw new UsageError(
+      '--id cannot be combined with --user or --client; revoke by id or by owner and client.',
+    );
   }
   if (ids.length > 0) {
-    if (ids.length > MAX_TARGET_IDS) throw new UsageError(`At most ${MAX_TARGET_IDS} --id options, got ${ids.length}; revoke by --user or --client instead.`);
+    if (ids.length > MAX_TARGET_IDS)
+      throw new UsageError(
+        `At most ${MAX_TARGET_IDS} --id options, got ${ids.length}; revoke by --user or --client instead.`,
+      );
     return { kind: 'ids', ids: [...new Set(ids.map((id) => nonEmpty('--id', id)))] };
   }
   if (values.user === undefined && values.client === undefined) {
@@ -77,7 +86,10 @@ function parseTarget(values: { id?: string[] | undefined; user?: string | undefi
 }
 
 /** Runs `delegations revoke`; returns the exit code. */
-export async function revokeDelegations(tools: AdminTools, options: RevokeOptions): Promise<number> {
+export async function revokeDelegations(
+  tools: AdminTools,
+  options: RevokeOptions,
+): Promise<number> {
   let target = options.target;
   let unknownIds = 0;
   if (target.kind === 'ids') {
@@ -90,14 +102,20 @@ export async function revokeDelegations(tools: AdminTools, options: RevokeOption
 
   const scim = tools.config.authServer.scim;
   if (options.dryRun) {
-    const plan = await planBulkRevoke(target, { directory: tools.directory, pageSize: scim.pageSize, concurrency: scim.revokeConcurrency });
+    const plan = await planBulkRevoke(target, {
+      directory: tools.directory,
+      pageSize: scim.pageSize,
+      concurrency: scim.revokeConcurrency,
+    });
     process.stdout.write(formatPlan(plan));
     return exitCode(0);
   }
 
   const expected = await countTarget(tools, target);
   if (expected === 0) {
-    process.stderr.write(`Nothing to revoke: there are no issued delegations ${describeTarget(target)}.\n`);
+    process.stderr.write(
+      `Nothing to revoke: there are no issued delegations ${describeTarget(target)}.\n`,
+    );
     return exitCode(0);
   }
   if (expected > 1 && !options.yes && !(await isConfirmed(target, expected))) return 2;
@@ -132,7 +150,9 @@ async function countTarget(tools: AdminTools, target: BulkTarget): Promise<numbe
 async function isConfirmed(target: BulkTarget, expected: number): Promise<boolean> {
   const subject = `${plural(expected, 'delegation')} ${describeTarget(target)}`;
   if (!canAsk()) {
-    process.stderr.write(`Not revoking ${subject} without confirmation, because stdin is not a terminal. Add --yes to revoke them.\n`);
+    process.stderr.write(
+      `Not revoking ${subject} without confirmation, because stdin is not a terminal. Add --yes to revoke them.\n`,
+    );
     return false;
   }
   if (await confirm(`Revoke ${subject}?`)) return true;
@@ -172,10 +192,22 @@ export function formatPlan(plan: DryRunReport): string {
     lines.push(`${plan.notFound} of the given ids ${verb} unknown or already revoked.`);
   }
   if (plan.users.length > 0) {
-    lines.push('', formatTable(['USER', 'DELEGATIONS'], plan.users.map((user) => [user.username, String(user.count)])));
+    lines.push(
+      '',
+      formatTable(
+        ['USER', 'DELEGATIONS'],
+        plan.users.map((user) => [user.username, String(user.count)]),
+      ),
+    );
   }
   if (plan.clients.length > 0) {
-    lines.push('', formatTable(['CLIENT', 'DELEGATIONS'], plan.clients.map((client) => [client.clientId, String(client.count)])));
+    lines.push(
+      '',
+      formatTable(
+        ['CLIENT', 'DELEGATIONS'],
+        plan.clients.map((client) => [client.clientId, String(client.count)]),
+      ),
+    );
   }
   if (plan.note) lines.push('', plan.note);
   return `${lines.join('\n')}\n`;
@@ -190,7 +222,13 @@ export function formatReport(report: BulkRunReport): string {
       '',
       formatTable(
         ['ID', 'OWNER', 'CLIENT', 'ERROR', 'MESSAGE'],
-        report.failed.map((failure) => [failure.id, failure.owner || '-', failure.clientId || '-', failure.code, failure.message]),
+        report.failed.map((failure) => [
+          failure.id,
+          failure.owner || '-',
+          failure.clientId || '-',
+          failure.code,
+          failure.message,
+        ]),
       ),
       '',
       'Run the same command again to retry the failed ones.',

@@ -21,7 +21,12 @@ const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 export const delegationsCommand: Command = async (args) => {
   const [subcommand, ...rest] = args;
   try {
-    if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+    if (
+      subcommand === undefined ||
+      subcommand === '--help' ||
+      subcommand === '-h' ||
+      subcommand === 'help'
+    ) {
       console.log(HELP);
       return EXIT.ok;
     }
@@ -79,7 +84,9 @@ function printHelp(text: string): number {
 function reportError(error: unknown, subcommand: string | undefined): number {
   if (error instanceof UsageError || isArgumentError(error)) {
     const helpOf = subcommand === 'list' || subcommand === 'revoke' ? ` ${subcommand}` : '';
-    console.error(`${(error as Error).message}\nRun \`session-tracker delegations${helpOf} --help\` for the options.`);
+    console.error(
+      `${(error as Error).message}\nRun \`session-tracker delegations${helpOf} --help\` for the options.`,
+    );
     return EXIT.usage;
   }
   if (isAppError(error)) {
@@ -87,7 +94,9 @@ function reportError(error: unknown, subcommand: string | undefined): number {
     return EXIT.failed;
   }
   if (error instanceof Error && error.name === 'AbortError') {
-    console.error('Stopped by an interrupt. Revocations already done stay done; run the same command again to finish.');
+    console.error(
+      'Stopped by an interrupt. Revocations already done stay done; run the same command again to finish.',
+    );
     return EXIT.interrupted;
   }
   throw error;

@@ -48,7 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    return await (await entry.load())(rest);
+    return await (
+      await entry.load()
+    )(rest);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

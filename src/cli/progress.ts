@@ -11,7 +11,9 @@ export interface ProgressDisplay {
  * Creates a progress bar on stderr when stderr is a terminal, and a display that prints nothing
  * otherwise, so logs and pipes get no control characters.
  */
-export function createProgressDisplay(stream: NodeJS.WriteStream = process.stderr): ProgressDisplay {
+export function createProgressDisplay(
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressDisplay {
   if (!stream.isTTY) return { start: () => {}, update: () => {}, stop: () => {} };
 
   const bar = new cliProgress.SingleBar(

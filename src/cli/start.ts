@@ -46,8 +46,15 @@ export const startCommand: Command = async (args) => {
   return 0;
 };
 
-function describeRunning(config: Config, trackerUrl: string, idp: EmbeddedServer | undefined): string {
-  const lines = [``, `Session Tracker is running at ${config.tracker.publicUrl} (listening on ${trackerUrl})`];
+function describeRunning(
+  config: Config,
+  trackerUrl: string,
+  idp: EmbeddedServer | undefined,
+): string {
+  const lines = [
+    ``,
+    `Session Tracker is running at ${config.tracker.publicUrl} (listening on ${trackerUrl})`,
+  ];
   if (idp) {
     lines.push(
       `Embedded authorization server: ${idp.url}`,

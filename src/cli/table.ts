@@ -3,7 +3,10 @@
  * separated by two spaces. Control characters in cells are replaced, so data from the server
  * cannot move the cursor or rewrite the terminal.
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const cleanRows = rows.map((row) => row.map(printable));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cleanRows.map((row) => (row[column] ?? '').length)),

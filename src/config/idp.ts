@@ -33,10 +33,17 @@ export function resolveIdpConfig(
   problems: string[],
 ): IdpConfig {
   const { clients, publicUrl, ...settings } = parsed.idp;
-  const base = (publicUrl ?? `http://${urlHost(settings.host)}:${settings.port}`).replace(/\/$/, '');
-  const trackerUrl = (parsed.tracker.publicUrl ?? `http://localhost:${parsed.tracker.port}`).replace(/\/$/, '');
-  const resolvedClients = clients?.map((client) => ({ ...client, label: client.label })) ?? demoClients(trackerUrl);
-  const onLoopback = ['127.0.0.1', '::1', 'localhost'].includes(settings.host) || settings.host.startsWith('127.');
+  const base = (publicUrl ?? `http://${urlHost(settings.host)}:${settings.port}`).replace(
+    /\/$/,
+    '',
+  );
+  const trackerUrl = (
+    parsed.tracker.publicUrl ?? `http://localhost:${parsed.tracker.port}`
+  ).replace(/\/$/, '');
+  const resolvedClients =
+    clients?.map((client) => ({ ...client, label: client.label })) ?? demoClients(trackerUrl);
+  const onLoopback =
+    ['127.0.0.1', '::1', 'localhost'].includes(settings.host) || settings.host.startsWith('127.');
 
   if (settings.demo && !onLoopback) {
     problems.push(
@@ -44,7 +51,9 @@ export function resolveIdpConfig(
     );
   }
   if (!settings.demo && !clients) {
-    problems.push('idp.clients: missing while idp.demo is false. List the clients with their own secrets.');
+    problems.push(
+      'idp.clients: missing while idp.demo is false. List the clients with their own secrets.',
+    );
   }
   if (settings.demo) {
     warnings.push(
@@ -59,7 +68,9 @@ export function resolveIdpConfig(
     issuer: `${base}${settings.issuerPath}`,
     clients: resolvedClients,
     logoutRedirectAllowlist:
-      settings.logoutRedirectAllowlist.length > 0 ? settings.logoutRedirectAllowlist : [`${trackerUrl}/`],
+      settings.logoutRedirectAllowlist.length > 0
+        ? settings.logoutRedirectAllowlist
+        : [`${trackerUrl}/`],
   };
 }
 

@@ -4,7 +4,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { adminRoutes } from './admin/routes.ts';
 import type { TrackerContext } from './context.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './http/framework-errors.ts';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  MAX_PARAM_LENGTH,
+} from './http/framework-errors.ts';
 import { installBodyParsers } from './http/json-body.ts';
 import { installRequestLog } from './http/request-log.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
@@ -24,7 +28,10 @@ export async function buildTrackerApp(context: TrackerContext): Promise<FastifyI
   const app = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
     // Fastify's own request lines carry the URL with its query; installRequestLog writes ours.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     genReqId: () => randomUUID(),
     trustProxy: context.config.tracker.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,

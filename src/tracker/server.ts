@@ -21,7 +21,10 @@ export interface RunningTracker {
  * Opens the store, creates the authorization-server clients, builds the app and listens on
  * `config.tracker.host:port`. `close()` stops the sweep, the server, the clients and the store.
  */
-export async function startTracker(config: Config, options: { logger?: Logger } = {}): Promise<RunningTracker> {
+export async function startTracker(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<RunningTracker> {
   const logger = options.logger ?? createLogger();
   const store = await openStore({
     databaseUrl: config.databaseUrl,
@@ -33,12 +36,22 @@ export async function startTracker(config: Config, options: { logger?: Logger } 
   let clients: AuthServerClients | undefined;
   try {
     clients = await createAuthServerClients(config.authServer, { logger });
-    const context: TrackerContext = { config, store, directory: clients.directory, relyingParty: clients.relyingParty, logger };
+    const context: TrackerContext = {
+      config,
+      store,
+      directory: clients.directory,
+      relyingParty: clients.relyingParty,
+      logger,
+    };
     const app = await buildTrackerApp(context);
     await app.listen({ host: config.tracker.host, port: config.tracker.port });
 
     const sweep = setInterval(() => {
-      store.sweep().catch((error: unknown) => logger.error({ error: errorLogFields(error) }, 'store sweep failed'));
+      store
+        .sweep()
+        .catch((error: unknown) =>
+          logger.error({ error: errorLogFields(error) }, 'store sweep failed'),
+        );
     }, SWEEP_INTERVAL_MS);
     sweep.unref();
 

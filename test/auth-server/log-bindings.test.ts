@@ -22,9 +22,15 @@ test('auth-server log lines name component once', async () => {
   // Nothing listens on the embedded server's port, so discovery fails and logs a warning.
   const config = loadConfig({
     env: {},
-    overrides: { tracker: { dataDir: folder }, idp: { port: await freePort(), dataDir: join(folder, 'idp') } },
+    overrides: {
+      tracker: { dataDir: folder },
+      idp: { port: await freePort(), dataDir: join(folder, 'idp') },
+    },
   });
-  const clients = await createAuthServerClients(config.authServer, { logger, retryPolicy: { maxAttempts: 1 } });
+  const clients = await createAuthServerClients(config.authServer, {
+    logger,
+    retryPolicy: { maxAttempts: 1 },
+  });
 
   try {
     await assert.rejects(clients.directory.list({ count: 1 }), { code: 'as_unreachable' });
@@ -33,7 +39,9 @@ test('auth-server log lines name component once', async () => {
     rmSync(folder, { recursive: true, force: true });
   }
 
-  const failed = lines.find((line) => line.includes('Discovery of the authorization server failed'));
+  const failed = lines.find((line) =>
+    line.includes('Discovery of the authorization server failed'),
+  );
   assert.ok(failed, `no discovery warning in ${lines.join('\n')}`);
   assert.equal(failed.match(/"component":/g)?.length, 1, failed);
   assert.equal(JSON.parse(failed).component, 'tracker');

@@ -91,7 +91,10 @@ describe('HttpClient', () => {
       [1, 2],
     );
     assert.ok(retries.every((line) => typeof line.delayMs === 'number' && line.delayMs > 0));
-    assert.ok(retries.every((line) => line.level === 30), 'retries are logged at info');
+    assert.ok(
+      retries.every((line) => line.level === 30),
+      'retries are logged at info',
+    );
   });
 
   it('returns the last 503 after three tries', async () => {

@@ -49,7 +49,10 @@ export async function startMockTracker(state = new MockState()): Promise<MockTra
 
   app.addHook('onRequest', async (request, reply) => {
     if (!state.brokenPaths.has(request.url.split('?')[0] ?? '')) return;
-    await reply.code(502).type('text/html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    await reply
+      .code(502)
+      .type('text/html')
+      .send('<html><body><h1>502 Bad Gateway</h1></body></html>');
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -62,12 +65,16 @@ export async function startMockTracker(state = new MockState()): Promise<MockTra
     if (error instanceof MockError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
     }
-    return reply.code(500).send({ error: { code: 'internal_error', message: 'The mock tracker failed.' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal_error', message: 'The mock tracker failed.' } });
   });
 
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {
-      return reply.code(404).send({ error: { code: 'not_found', message: `No API route matches ${request.url}.` } });
+      return reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: `No API route matches ${request.url}.` } });
     }
     return reply.sendFile('index.html');
   });

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContextOptions, Locator, Page, Response } from 'playwright-core';
-import { failedResource, launchChromium, openPage, type OpenedPage, type WatchOptions } from './helpers/chromium.ts';
+import {
+  failedResource,
+  launchChromium,
+  openPage,
+  type OpenedPage,
+  type WatchOptions,
+} from './helpers/chromium.ts';
 import { startMockTracker, type MockTracker } from './mock-tracker.ts';
 
 let browser: Browser;
@@ -35,7 +41,10 @@ async function open(options: BrowserContextOptions & WatchOptions = {}): Promise
   return page;
 }
 
-async function signIn(username: string, options: BrowserContextOptions & WatchOptions = {}): Promise<OpenedPage> {
+async function signIn(
+  username: string,
+  options: BrowserContextOptions & WatchOptions = {},
+): Promise<OpenedPage> {
   tracker.state.nextUser = username;
   const result = await open(options);
   await result.page.goto('/');
@@ -102,9 +111,14 @@ describe('dashboard', () => {
 
     const here = bodyRows(page).filter({ hasText: 'This browser' });
     assert.equal(await here.count(), 1);
-    assert.equal(await here.getByRole('button', { name: 'Refresh' }).getAttribute('aria-disabled'), null);
+    assert.equal(
+      await here.getByRole('button', { name: 'Refresh' }).getAttribute('aria-disabled'),
+      null,
+    );
 
-    const elsewhere = bodyRows(page).filter({ hasText: 'Safari 18' }).getByRole('button', { name: 'Refresh' });
+    const elsewhere = bodyRows(page)
+      .filter({ hasText: 'Safari 18' })
+      .getByRole('button', { name: 'Refresh' });
     const reason = 'Made in another browser: its tokens are not held here.';
     assert.equal(await elsewhere.getAttribute('aria-disabled'), 'true');
     assert.equal(await elsewhere.getAttribute('title'), reason);
@@ -113,7 +127,9 @@ describe('dashboard', () => {
   });
 
   it('keeps ids on one line and copies them', async () => {
-    const { page, problems } = await signIn('janedoe', { permissions: ['clipboard-read', 'clipboard-write'] });
+    const { page, problems } = await signIn('janedoe', {
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const delegation = mockDelegation('janedoe', 'www2');
     const row = bodyRows(page).filter({ hasText: 'Safari 18' });
     const id = row.getByRole('code').filter({ hasText: delegation.delegationId });
@@ -124,12 +140,18 @@ describe('dashboard', () => {
       lineHeight: parseFloat(getComputedStyle(element).lineHeight),
       cut: element.scrollWidth > element.clientWidth,
     }));
-    assert.ok(box.height < 1.5 * box.lineHeight, `the id is ${box.height}px high, a line ${box.lineHeight}px`);
+    assert.ok(
+      box.height < 1.5 * box.lineHeight,
+      `the id is ${box.height}px high, a line ${box.lineHeight}px`,
+    );
     assert.equal(box.cut, true, 'the id is shown in full');
 
     await row.getByRole('button', { name: 'Copy delegation ID' }).click();
     await toasts(page).getByText('Copied the delegation ID.').waitFor();
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), delegation.delegationId);
+    assert.equal(
+      await page.evaluate(() => navigator.clipboard.readText()),
+      delegation.delegationId,
+    );
 
     await row.getByRole('button', { name: 'Copy SCIM ID' }).click();
     await toasts(page).getByText('Copied the SCIM ID.').waitFor();
@@ -142,7 +164,9 @@ describe('dashboard', () => {
     const here = bodyRows(page).filter({ hasText: 'This browser' });
 
     await here.getByRole('button', { name: 'Refresh' }).click();
-    await toasts(page).getByText(/^Refreshed the tokens of Web shop \(www\)/).waitFor();
+    await toasts(page)
+      .getByText(/^Refreshed the tokens of Web shop \(www\)/)
+      .waitFor();
 
     await page.getByLabel('Introspection format').selectOption('jwt');
     await here.getByRole('button', { name: 'Introspect' }).click();
@@ -162,7 +186,10 @@ describe('dashboard', () => {
     const { page, problems } = await signIn('janedoe');
     await waitForCount(bodyRows(page), 4);
 
-    await bodyRows(page).filter({ hasText: 'Safari 18' }).getByRole('button', { name: 'Revoke' }).click();
+    await bodyRows(page)
+      .filter({ hasText: 'Safari 18' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Revoke this session?' });
     // One reload follows the revocation and one its change event; neither may call it ended elsewhere.
     let lists = 0;
@@ -202,7 +229,9 @@ describe('dashboard', () => {
       await here.getByRole('button', { name: 'Introspect' }).click();
       if (click > 1) await toasts(page).getByText(`×${click}`, { exact: true }).waitFor();
     }
-    const failure = toasts(page).getByText(`Introspection of Web shop (www) failed: ${ended}`, { exact: true });
+    const failure = toasts(page).getByText(`Introspection of Web shop (www) failed: ${ended}`, {
+      exact: true,
+    });
     assert.equal(await failure.count(), 1);
 
     await here.getByRole('button', { name: 'Refresh' }).click();
@@ -227,7 +256,9 @@ describe('dashboard', () => {
 
   it('reports sessions ended elsewhere', async () => {
     const { page, problems } = await signIn('janedoe');
-    const events = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/events');
+    const events = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/api/events',
+    );
     await page.reload();
     await events;
     await waitForCount(bodyRows(page), 4);
@@ -271,7 +302,10 @@ describe('dashboard', () => {
 
     const error = page.getByRole('alert');
     await error.waitFor();
-    assert.match((await error.textContent()) ?? '', /The tracker did not answer\. Check your connection/);
+    assert.match(
+      (await error.textContent()) ?? '',
+      /The tracker did not answer\. Check your connection/,
+    );
     await waitForCount(bodyRows(page), 4);
     problems.assertNone();
   });
@@ -300,7 +334,10 @@ describe('revoke all', () => {
     await report.getByRole('button', { name: 'Try again' }).click();
     const notice = page.getByRole('status').filter({ hasText: 'You are logged out.' });
     await notice.waitFor();
-    assert.equal(await notice.locator('span').textContent(), 'You are logged out. 1 session was revoked.');
+    assert.equal(
+      await notice.locator('span').textContent(),
+      'You are logged out. 1 session was revoked.',
+    );
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     assert.equal(await notice.count(), 0, 'the notice came back after a reload');
@@ -337,7 +374,10 @@ describe('admin area', () => {
     const failing = mockDelegation('larseriksson', 'www');
     assert.equal(await page.getByRole('columnheader', { name: 'SCIM ID' }).count(), 1);
     const failingRow = bodyRows(page).filter({ hasText: failing.delegationId });
-    assert.equal(await failingRow.getByRole('code').filter({ hasText: failing.id }).getAttribute('title'), failing.id);
+    assert.equal(
+      await failingRow.getByRole('code').filter({ hasText: failing.id }).getAttribute('title'),
+      failing.id,
+    );
     assert.equal(await failingRow.getByRole('button', { name: 'Copy SCIM ID' }).count(), 1);
     tracker.state.failingIds.add(failing.id);
 
@@ -364,8 +404,12 @@ describe('admin area', () => {
   it('warns about own delegations in a dry run', async () => {
     const { page, problems } = await signIn('admin');
     await page.getByRole('link', { name: 'Admin' }).click();
-    const adminRow = bodyRows(page).filter({ has: page.getByRole('link', { name: 'admin', exact: true }) });
-    const janeRow = bodyRows(page).filter({ has: page.getByRole('link', { name: 'janedoe', exact: true }) }).first();
+    const adminRow = bodyRows(page).filter({
+      has: page.getByRole('link', { name: 'admin', exact: true }),
+    });
+    const janeRow = bodyRows(page)
+      .filter({ has: page.getByRole('link', { name: 'janedoe', exact: true }) })
+      .first();
     await adminRow.getByRole('checkbox').check();
     await janeRow.getByRole('checkbox').check();
 
@@ -389,7 +433,13 @@ describe('admin area', () => {
 
   it('pages the audit log and exports with filters', async () => {
     for (let index = 0; index < 60; index += 1) {
-      tracker.state.appendAudit({ actor: 'janedoe', actorIsAdmin: false, action: 'refresh', owner: 'janedoe', result: 'succeeded' });
+      tracker.state.appendAudit({
+        actor: 'janedoe',
+        actorIsAdmin: false,
+        action: 'refresh',
+        owner: 'janedoe',
+        result: 'succeeded',
+      });
     }
     const { page, problems } = await signIn('admin');
     await page.goto('/admin/audit');

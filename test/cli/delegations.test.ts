@@ -24,12 +24,24 @@ interface CommandResult {
  * asynchronously because the embedded server and the tracker live in this process and must keep
  * serving the child's requests.
  */
-function runCli(configFile: string, args: string[], logLevel: string | undefined = 'error'): Promise<CommandResult> {
+function runCli(
+  configFile: string,
+  args: string[],
+  logLevel: string | undefined = 'error',
+): Promise<CommandResult> {
   return new Promise((resolveRun) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...withoutLogLevel(process.env), SESSION_TRACKER_CONFIG: configFile, ...(logLevel ? { LOG_LEVEL: logLevel } : {}) }, encoding: 'utf8', timeout: 60_000 },
+      {
+        env: {
+          ...withoutLogLevel(process.env),
+          SESSION_TRACKER_CONFIG: configFile,
+          ...(logLevel ? { LOG_LEVEL: logLevel } : {}),
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
       (_error, stdout, stderr) => resolveRun({ code: child.exitCode, stdout, stderr }),
     );
     child.stdin?.end();
@@ -42,15 +54,22 @@ function withoutLogLevel(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** True when util-linux `script` can run a command on a pseudo-terminal here. */
-const HAS_SCRIPT = spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' }).status === 0;
+const HAS_SCRIPT =
+  spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' }).status === 0;
 
 /**
  * Runs the command on a pseudo-terminal through `script`, answers the first `[y/N]` question with
  * `answer`, and returns the terminal's output (stdout and stderr together) and the exit code.
  */
-function runCliOnTerminal(configFile: string, args: string[], answer: string): Promise<{ code: number | null; output: string }> {
+function runCliOnTerminal(
+  configFile: string,
+  args: string[],
+  answer: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolveRun, reject) => {
-    const command = [process.execPath, BIN, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
+    const command = [process.execPath, BIN, ...args]
+      .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
+      .join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       env: { ...process.env, SESSION_TRACKER_CONFIG: configFile, LOG_LEVEL: 'error' },
     });
@@ -80,7 +99,10 @@ function writeConfig(folder: string, name: string, stack: Stack, scimBaseUrl?: s
       cookieSecret: tracker.cookieSecret.toString('base64'),
     },
     idp: { host: idp.host, port: idp.port, dataDir: idp.dataDir },
-    authServer: { requestTimeoutMs: 5000, ...(scimBaseUrl ? { scim: { baseUrl: scimBaseUrl } } : {}) },
+    authServer: {
+      requestTimeoutMs: 5000,
+      ...(scimBaseUrl ? { scim: { baseUrl: scimBaseUrl } } : {}),
+    },
   };
   const file = join(folder, name);
   writeFileSync(file, JSON.stringify(settings));
@@ -108,7 +130,12 @@ describe('delegations command', () => {
 
     config = writeConfig(folder, 'direct.json', stack);
     proxiedConfig = writeConfig(folder, 'proxied.json', stack, `${proxy.url}/um/admin`);
-    unreachableConfig = writeConfig(folder, 'unreachable.json', stack, `http://127.0.0.1:${await freePort()}/um/admin`);
+    unreachableConfig = writeConfig(
+      folder,
+      'unreachable.json',
+      stack,
+      `http://127.0.0.1:${await freePort()}/um/admin`,
+    );
   });
   after(async () => {
     oracle.close();
@@ -118,7 +145,11 @@ describe('delegations command', () => {
   });
 
   describe('help', () => {
-    for (const args of [['delegations', '--help'], ['delegations', 'list', '--help'], ['delegations', 'revoke', '--help']]) {
+    for (const args of [
+      ['delegations', '--help'],
+      ['delegations', 'list', '--help'],
+      ['delegations', 'revoke', '--help'],
+    ]) {
       it(`prints ${args.join(' ')}`, async () => {
         const result = await runCli(config, args);
         assert.equal(result.code, 0, result.stderr);
@@ -135,22 +166,45 @@ describe('delegations command', () => {
 
   describe('list', () => {
     it('prints a table', async () => {
-      const result = await runCli(config, ['delegations', 'list', '--status', 'issued', '--count', '7']);
+      const result = await runCli(config, [
+        'delegations',
+        'list',
+        '--status',
+        'issued',
+        '--count',
+        '7',
+      ]);
       assert.equal(result.code, 0, result.stderr);
 
       const [header, ...rows] = result.stdout.trimEnd().split('\n');
       assert.match(header!, /^ID\s+OWNER\s+CLIENT\s+STATUS\s+CREATED\s+EXPIRES\s+DELEGATION ID$/);
       assert.equal(rows.length, 7);
       assert.ok(rows.every((row) => /\sissued\s/.test(row)));
-      assert.match(result.stderr, new RegExp(`Showing 7 of ${oracle.count("status = 'issued'")} delegations; raise --count`));
+      assert.match(
+        result.stderr,
+        new RegExp(`Showing 7 of ${oracle.count("status = 'issued'")} delegations; raise --count`),
+      );
     });
 
     it('prints JSON Lines for one user', async () => {
       const expected = oracle.count("owner = 'user000000' AND status = 'issued'");
-      const result = await runCli(config, ['delegations', 'list', '--user', 'user000000', '--status', 'issued', '--count', '1000', '--json']);
+      const result = await runCli(config, [
+        'delegations',
+        'list',
+        '--user',
+        'user000000',
+        '--status',
+        'issued',
+        '--count',
+        '1000',
+        '--json',
+      ]);
       assert.equal(result.code, 0, result.stderr);
 
-      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       assert.equal(lines.length, expected);
       assert.equal(new Set(lines.map((line) => line.id)).size, expected);
       for (const line of lines) {
@@ -162,8 +216,21 @@ describe('delegations command', () => {
     });
 
     it('filters by client', async () => {
-      const result = await runCli(config, ['delegations', 'list', '--client', 'www2', '--status', 'revoked', '--count', '1000', '--json']);
-      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const result = await runCli(config, [
+        'delegations',
+        'list',
+        '--client',
+        'www2',
+        '--status',
+        'revoked',
+        '--count',
+        '1000',
+        '--json',
+      ]);
+      const lines = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       assert.equal(lines.length, oracle.count("client_id = 'www2' AND status = 'revoked'"));
       assert.ok(lines.every((line) => line.clientId === 'www2' && line.status === 'revoked'));
     });
@@ -171,19 +238,43 @@ describe('delegations command', () => {
 
   describe('list status', () => {
     it('defaults to issued', async () => {
-      const result = await runCli(config, ['delegations', 'list', '--user', 'user000001', '--count', '1000', '--json']);
+      const result = await runCli(config, [
+        'delegations',
+        'list',
+        '--user',
+        'user000001',
+        '--count',
+        '1000',
+        '--json',
+      ]);
       assert.equal(result.code, 0, result.stderr);
 
-      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       assert.equal(lines.length, oracle.count("owner = 'user000001' AND status = 'issued'"));
       assert.ok(lines.every((line) => line.status === 'issued'));
     });
 
     it('lists every status with any', async () => {
-      const result = await runCli(config, ['delegations', 'list', '--user', 'user000001', '--status', 'any', '--count', '1000', '--json']);
+      const result = await runCli(config, [
+        'delegations',
+        'list',
+        '--user',
+        'user000001',
+        '--status',
+        'any',
+        '--count',
+        '1000',
+        '--json',
+      ]);
       assert.equal(result.code, 0, result.stderr);
 
-      const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const lines = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       assert.equal(lines.length, oracle.count("owner = 'user000001'"));
       assert.ok(lines.some((line) => line.status === 'revoked'));
     });
@@ -218,10 +309,19 @@ describe('delegations command', () => {
   describe('revoke', () => {
     it('dry run revokes nothing', async () => {
       const issued = oracle.count("owner = 'user000002' AND status = 'issued'");
-      const result = await runCli(config, ['delegations', 'revoke', '--user', 'user000002', '--dry-run']);
+      const result = await runCli(config, [
+        'delegations',
+        'revoke',
+        '--user',
+        'user000002',
+        '--dry-run',
+      ]);
 
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`^Dry run: ${issued} issued delegations would be revoked\\.`));
+      assert.match(
+        result.stdout,
+        new RegExp(`^Dry run: ${issued} issued delegations would be revoked\\.`),
+      );
       assert.match(result.stdout, new RegExp(`user000002\\s+${issued}\\n`));
       assert.equal(oracle.count("owner = 'user000002' AND status = 'issued'"), issued);
     });
@@ -237,39 +337,80 @@ describe('delegations command', () => {
       assert.equal(oracle.count("owner = 'user000002' AND status = 'issued'"), issued);
     });
 
-    it('asks on a terminal and stops on no', { skip: !HAS_SCRIPT && 'util-linux script is not installed' }, async () => {
-      const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
-      assert.ok(issued > 1, 'a question needs more than one delegation');
-      const result = await runCliOnTerminal(config, ['delegations', 'revoke', '--user', 'user000005'], 'n');
+    it(
+      'asks on a terminal and stops on no',
+      { skip: !HAS_SCRIPT && 'util-linux script is not installed' },
+      async () => {
+        const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
+        assert.ok(issued > 1, 'a question needs more than one delegation');
+        const result = await runCliOnTerminal(
+          config,
+          ['delegations', 'revoke', '--user', 'user000005'],
+          'n',
+        );
 
-      assert.equal(result.code, 2);
-      assert.match(result.output, new RegExp(`Revoke ${issued} delegations of user "user000005"\\? \\[y/N\\]`));
-      assert.match(result.output, /Nothing was revoked/);
-      assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), issued);
-    });
+        assert.equal(result.code, 2);
+        assert.match(
+          result.output,
+          new RegExp(`Revoke ${issued} delegations of user "user000005"\\? \\[y/N\\]`),
+        );
+        assert.match(result.output, /Nothing was revoked/);
+        assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), issued);
+      },
+    );
 
-    it('asks on a terminal and revokes on yes', { skip: !HAS_SCRIPT && 'util-linux script is not installed' }, async () => {
-      const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
-      const result = await runCliOnTerminal(config, ['delegations', 'revoke', '--user', 'user000005'], 'y');
+    it(
+      'asks on a terminal and revokes on yes',
+      { skip: !HAS_SCRIPT && 'util-linux script is not installed' },
+      async () => {
+        const issued = oracle.count("owner = 'user000005' AND status = 'issued'");
+        const result = await runCliOnTerminal(
+          config,
+          ['delegations', 'revoke', '--user', 'user000005'],
+          'y',
+        );
 
-      assert.equal(result.code, 0, result.output);
-      assert.match(result.output, new RegExp(`Revoking \\[[^\\]]*\\] ${issued}/${issued} \\| failed: 0`), 'progress bar at its end');
-      assert.match(result.output, new RegExp(`Revoked ${issued}, already revoked 0, failed 0 of ${issued} `));
-      assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), 0);
-    });
+        assert.equal(result.code, 0, result.output);
+        assert.match(
+          result.output,
+          new RegExp(`Revoking \\[[^\\]]*\\] ${issued}/${issued} \\| failed: 0`),
+          'progress bar at its end',
+        );
+        assert.match(
+          result.output,
+          new RegExp(`Revoked ${issued}, already revoked 0, failed 0 of ${issued} `),
+        );
+        assert.equal(oracle.count("owner = 'user000005' AND status = 'issued'"), 0);
+      },
+    );
 
     it('revokes a user and audits it', async () => {
       const issued = oracle.count("owner = 'user000002' AND status = 'issued'");
-      const result = await runCli(config, ['delegations', 'revoke', '--user', 'user000002', '--yes']);
+      const result = await runCli(config, [
+        'delegations',
+        'revoke',
+        '--user',
+        'user000002',
+        '--yes',
+      ]);
 
       assert.equal(result.code, 0, result.stderr);
-      const summary = /^Revoked (\d+), already revoked (\d+), failed (\d+) of (\d+) \(operation ([0-9a-f-]{36})\)\.$/m.exec(result.stdout);
+      const summary =
+        /^Revoked (\d+), already revoked (\d+), failed (\d+) of (\d+) \(operation ([0-9a-f-]{36})\)\.$/m.exec(
+          result.stdout,
+        );
       assert.ok(summary, `unexpected summary: ${result.stdout}`);
       assert.deepEqual(summary.slice(1, 5).map(Number), [issued, 0, 0, issued]);
       assert.equal(oracle.count("owner = 'user000002' AND status = 'issued'"), 0);
-      assert.doesNotMatch(result.stderr, /\u001b\[/, 'no progress bar when stderr is not a terminal');
+      assert.doesNotMatch(
+        result.stderr,
+        /\u001b\[/,
+        'no progress bar when stderr is not a terminal',
+      );
 
-      const audit = await admin.getJson(`/api/admin/audit?actor=${encodeURIComponent(cliActor())}&owner=user000002&limit=500`);
+      const audit = await admin.getJson(
+        `/api/admin/audit?actor=${encodeURIComponent(cliActor())}&owner=user000002&limit=500`,
+      );
       assert.equal(audit.items.length, issued * 2);
       for (const entry of audit.items) {
         assert.equal(entry.action, 'bulk-revoke');
@@ -279,7 +420,9 @@ describe('delegations command', () => {
     });
 
     it('revokes one id without --yes', async () => {
-      const [target] = (await admin.getJson('/api/admin/delegations?user=user000003&status=issued&count=1')).items;
+      const [target] = (
+        await admin.getJson('/api/admin/delegations?user=user000003&status=issued&count=1')
+      ).items;
       const result = await runCli(config, ['delegations', 'revoke', '--id', target.id]);
 
       assert.equal(result.code, 0, result.stderr);
@@ -288,19 +431,34 @@ describe('delegations command', () => {
     });
 
     it('revokes by delegation id', async () => {
-      const [target] = (await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')).items;
+      const [target] = (
+        await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')
+      ).items;
       assert.notEqual(target.delegationId, target.id);
       const result = await runCli(config, ['delegations', 'revoke', '--id', target.delegationId]);
 
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stderr, new RegExp(`--id ${target.delegationId}: matched as delegation id of SCIM id ${target.id}\\.`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `--id ${target.delegationId}: matched as delegation id of SCIM id ${target.id}\\.`,
+        ),
+      );
       assert.match(result.stdout, /^Revoked 1, already revoked 0, failed 0 of 1 /);
       assert.equal(oracle.statusOf(target.delegationId), 'revoked');
     });
 
     it('says a SCIM id matched', async () => {
-      const [target] = (await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')).items;
-      const result = await runCli(config, ['delegations', 'revoke', '--id', target.id, '--dry-run']);
+      const [target] = (
+        await admin.getJson('/api/admin/delegations?user=user000012&status=issued&count=1')
+      ).items;
+      const result = await runCli(config, [
+        'delegations',
+        'revoke',
+        '--id',
+        target.id,
+        '--dry-run',
+      ]);
 
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, new RegExp(`--id ${target.id}: matched as SCIM id\\.`));
@@ -318,8 +476,18 @@ describe('delegations command', () => {
     });
 
     it('exits 1 when one of two ids is unknown', async () => {
-      const [target] = (await admin.getJson('/api/admin/delegations?user=user000014&status=issued&count=1')).items;
-      const result = await runCli(config, ['delegations', 'revoke', '--id', target.id, '--id', 'no-such-id', '--dry-run']);
+      const [target] = (
+        await admin.getJson('/api/admin/delegations?user=user000014&status=issued&count=1')
+      ).items;
+      const result = await runCli(config, [
+        'delegations',
+        'revoke',
+        '--id',
+        target.id,
+        '--id',
+        'no-such-id',
+        '--dry-run',
+      ]);
 
       assert.equal(result.code, 1);
       assert.match(result.stderr, /Unknown id "no-such-id"/);
@@ -328,32 +496,63 @@ describe('delegations command', () => {
     });
 
     it('exits 1 when a revocation fails', async () => {
-      const items = (await admin.getJson('/api/admin/delegations?user=user000004&status=issued&count=500')).items;
+      const items = (
+        await admin.getJson('/api/admin/delegations?user=user000004&status=issued&count=500')
+      ).items;
       assert.ok(items.length > 1);
       const failing = items[items.length - 1];
       proxy.failDeletes.add(failing.id);
       try {
-        const result = await runCli(proxiedConfig, ['delegations', 'revoke', '--user', 'user000004', '--yes']);
+        const result = await runCli(proxiedConfig, [
+          'delegations',
+          'revoke',
+          '--user',
+          'user000004',
+          '--yes',
+        ]);
 
         assert.equal(result.code, 1, result.stderr);
-        assert.match(result.stdout, new RegExp(`^Revoked ${items.length - 1}, already revoked 0, failed 1 of ${items.length} `));
-        assert.match(result.stdout, new RegExp(`${failing.id}\\s+user000004\\s+${failing.clientId}\\s+as_error`));
+        assert.match(
+          result.stdout,
+          new RegExp(
+            `^Revoked ${items.length - 1}, already revoked 0, failed 1 of ${items.length} `,
+          ),
+        );
+        assert.match(
+          result.stdout,
+          new RegExp(`${failing.id}\\s+user000004\\s+${failing.clientId}\\s+as_error`),
+        );
         assert.match(result.stdout, /Run the same command again/);
         assert.equal(oracle.statusOf(failing.delegationId), 'issued');
       } finally {
         proxy.failDeletes.clear();
       }
 
-      const rerun = await runCli(proxiedConfig, ['delegations', 'revoke', '--user', 'user000004', '--yes']);
+      const rerun = await runCli(proxiedConfig, [
+        'delegations',
+        'revoke',
+        '--user',
+        'user000004',
+        '--yes',
+      ]);
       assert.equal(rerun.code, 0, rerun.stderr);
       assert.match(rerun.stdout, /^Revoked 1, already revoked 0, failed 0 of 1 /);
       assert.equal(oracle.statusOf(failing.delegationId), 'revoked');
     });
 
     it('reports nothing to revoke', async () => {
-      const result = await runCli(config, ['delegations', 'revoke', '--user', 'user000002', '--yes']);
+      const result = await runCli(config, [
+        'delegations',
+        'revoke',
+        '--user',
+        'user000002',
+        '--yes',
+      ]);
       assert.equal(result.code, 0);
-      assert.match(result.stderr, /Nothing to revoke: there are no issued delegations of user "user000002"\./);
+      assert.match(
+        result.stderr,
+        /Nothing to revoke: there are no issued delegations of user "user000002"\./,
+      );
     });
   });
 
@@ -367,11 +566,17 @@ describe('delegations command', () => {
   it('names IDP_PORT when the embedded server is down', async () => {
     const idpPort = await freePort();
     const file = join(folder, 'embedded-down.json');
-    writeFileSync(file, JSON.stringify({
-      tracker: { dataDir: join(folder, 'down-tracker'), cookieSecret: stack.config.tracker.cookieSecret.toString('base64') },
-      idp: { port: idpPort, dataDir: join(folder, 'down-idp') },
-      authServer: { requestTimeoutMs: 2000 },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tracker: {
+          dataDir: join(folder, 'down-tracker'),
+          cookieSecret: stack.config.tracker.cookieSecret.toString('base64'),
+        },
+        idp: { port: idpPort, dataDir: join(folder, 'down-idp') },
+        authServer: { requestTimeoutMs: 2000 },
+      }),
+    );
     const result = await runCli(file, ['delegations', 'list'], undefined);
 
     assert.equal(result.code, 1);

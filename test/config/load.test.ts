@@ -34,7 +34,11 @@ describe('loadConfig', () => {
   test('warnings split by server', () => {
     const config = loadConfig({ env: {}, overrides: base() });
 
-    assert.ok(config.warnings.tracker.some((warning) => warning.startsWith('tracker.cookieSecret is not set')));
+    assert.ok(
+      config.warnings.tracker.some((warning) =>
+        warning.startsWith('tracker.cookieSecret is not set'),
+      ),
+    );
     assert.ok(config.warnings.idp.some((warning) => warning.includes('demo accounts')));
     assert.ok(config.warnings.idp.every((warning) => !warning.includes('tracker.')));
   });

@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { findLeaks, recordSecret, RUN_LOGS_VARIABLE, runLogDestination } from '../helpers/run-log.ts';
+import {
+  findLeaks,
+  recordSecret,
+  RUN_LOGS_VARIABLE,
+  runLogDestination,
+} from '../helpers/run-log.ts';
 
 describe('log scan', () => {
   let folder: string;
@@ -25,7 +30,10 @@ describe('log scan', () => {
 
   test('finds a whole secret with its line', () => {
     recordSecret('access token', token);
-    writeFileSync(join(folder, '1-1-stack.log'), `{"msg":"started"}\n{"msg":"refreshed","value":"${token}"}\n`);
+    writeFileSync(
+      join(folder, '1-1-stack.log'),
+      `{"msg":"started"}\n{"msg":"refreshed","value":"${token}"}\n`,
+    );
 
     const { leaks } = findLeaks(folder);
 
@@ -46,7 +54,10 @@ describe('log scan', () => {
 
   test('clean logs have no leaks', () => {
     recordSecret('state', 'state-value-1234');
-    writeFileSync(join(folder, '1-1-stack.log'), '{"msg":"request completed","url":"/auth/callback"}\n');
+    writeFileSync(
+      join(folder, '1-1-stack.log'),
+      '{"msg":"request completed","url":"/auth/callback"}\n',
+    );
 
     const result = findLeaks(folder);
 

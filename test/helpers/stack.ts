@@ -9,7 +9,12 @@ import { startEmbeddedServer, type EmbeddedServer } from '../../src/idp/server.t
 import type { Logger } from '../../src/shared/logger.ts';
 import { startTracker, type RunningTracker } from '../../src/tracker/server.ts';
 import { freePort } from './ports.ts';
-import { createRunLogger, recordConfigSecrets, recordEmbeddedServerSecrets, recordStoreSecrets } from './run-log.ts';
+import {
+  createRunLogger,
+  recordConfigSecrets,
+  recordEmbeddedServerSecrets,
+  recordStoreSecrets,
+} from './run-log.ts';
 import { isRedirect, parseForm, TestBrowser, type HtmlForm } from './test-browser.ts';
 
 export { TestBrowser, TEST_USER_AGENTS } from './test-browser.ts';
@@ -45,7 +50,10 @@ export interface StackOptions {
  * new temporary folder, wired to each other as `authServer.mode: embedded` does. `overrides` is
  * merged into the configuration (for example `{ idp: { scimLegacyShape: true } }`).
  */
-export async function startStack(overrides: unknown = {}, options: StackOptions = {}): Promise<Stack> {
+export async function startStack(
+  overrides: unknown = {},
+  options: StackOptions = {},
+): Promise<Stack> {
   const folder = mkdtempSync(join(tmpdir(), 'session-tracker-stack-'));
   const trackerPort = await freePort();
   const idpPort = await freePort();
@@ -62,7 +70,11 @@ export async function startStack(overrides: unknown = {}, options: StackOptions 
   };
   const config = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
   recordConfigSecrets(config);
-  const logger = createRunLogger('stack', options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logDestination);
+  const logger = createRunLogger(
+    'stack',
+    options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+    options.logDestination,
+  );
 
   const idp = await startEmbeddedServer(config.idp, { logger: logger.child({ component: 'idp' }) });
   let tracker: RunningTracker;
@@ -110,23 +122,36 @@ export interface SignInOptions {
  * the authorization URL, the login form (and any further form such as consent), and the callback.
  * Returns the browser with its session loaded; throws with the step that failed.
  */
-export async function signIn(stack: Pick<Stack, 'trackerUrl' | 'tracker'>, options: SignInOptions): Promise<TestBrowser> {
-  const browser = options.agent ?? new TestBrowser(stack.trackerUrl, undefined, { listenUrl: stack.tracker.url });
+export async function signIn(
+  stack: Pick<Stack, 'trackerUrl' | 'tracker'>,
+  options: SignInOptions,
+): Promise<TestBrowser> {
+  const browser =
+    options.agent ?? new TestBrowser(stack.trackerUrl, undefined, { listenUrl: stack.tracker.url });
   const { authorizationUrl } = await startLogin(browser, options.clientId);
   const callback = await reachCallback(browser, new URL(authorizationUrl), options);
 
   const landing = callback.headers.get('location');
   if (callback.status !== 303 || landing !== '/') {
-    throw new Error(`Sign-in of ${options.username} ended at ${landing ?? 'no redirect'} (status ${callback.status}).`);
+    throw new Error(
+      `Sign-in of ${options.username} ended at ${landing ?? 'no redirect'} (status ${callback.status}).`,
+    );
   }
   await browser.loadSession();
   return browser;
 }
 
 /** POSTs /api/login and returns its body; throws on any status but 200. */
-export async function startLogin(browser: TestBrowser, clientId: string): Promise<{ authorizationUrl: string }> {
-  const response = await browser.api('POST', '/api/login', { body: { clientId }, csrf: 'pre-session' });
-  if (response.status !== 200) throw new Error(`POST /api/login returned ${response.status}: ${await response.text()}`);
+export async function startLogin(
+  browser: TestBrowser,
+  clientId: string,
+): Promise<{ authorizationUrl: string }> {
+  const response = await browser.api('POST', '/api/login', {
+    body: { clientId },
+    csrf: 'pre-session',
+  });
+  if (response.status !== 200)
+    throw new Error(`POST /api/login returned ${response.status}: ${await response.text()}`);
   return (await response.json()) as { authorizationUrl: string };
 }
 
@@ -168,7 +193,9 @@ export async function followToCallback(
     const html = await response.text();
     const form = parseForm(html, url);
     if (response.status !== 200 || !form) {
-      throw new Error(`Sign-in stopped at ${url.origin}${url.pathname} with status ${response.status} and no form.`);
+      throw new Error(
+        `Sign-in stopped at ${url.origin}${url.pathname} with status ${response.status} and no form.`,
+      );
     }
     ({ response, url } = await submitForm(browser, form, credentials));
   }

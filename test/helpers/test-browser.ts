@@ -22,7 +22,8 @@ export class CookieJar {
     for (const header of setCookieHeaders) {
       const cookie = parseSetCookie(url, header);
       const key = `${cookie.host}|${cookie.path}|${cookie.name}`;
-      if (cookie.expiresAt !== undefined && cookie.expiresAt <= Date.now()) this.#cookies.delete(key);
+      if (cookie.expiresAt !== undefined && cookie.expiresAt <= Date.now())
+        this.#cookies.delete(key);
       else this.#cookies.set(key, cookie);
     }
   }
@@ -114,7 +115,8 @@ export function parseForm(html: string, pageUrl: URL): HtmlForm | null {
   const fields: Record<string, string> = {};
   for (const input of (form[2] ?? '').matchAll(/<(?:input|button)\b([^>]*)>/gi)) {
     const name = attributeOf(input[1] ?? '', 'name');
-    if (name !== undefined) fields[name] = decodeEntities(attributeOf(input[1] ?? '', 'value') ?? '');
+    if (name !== undefined)
+      fields[name] = decodeEntities(attributeOf(input[1] ?? '', 'value') ?? '');
   }
   return {
     action: new URL(decodeEntities(action ?? ''), pageUrl),
@@ -124,7 +126,9 @@ export function parseForm(html: string, pageUrl: URL): HtmlForm | null {
 }
 
 function attributeOf(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(attributes);
+  const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(
+    attributes,
+  );
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
@@ -161,7 +165,11 @@ export class TestBrowser {
    * `listenUrl` is needed when the tracker's public URL is https while it listens on plain HTTP:
    * requests keep the https URL for cookies and Origin, and are sent to `listenUrl`.
    */
-  constructor(trackerUrl: string, userAgent: string = TEST_USER_AGENTS.chromeLinux, options: { listenUrl?: string } = {}) {
+  constructor(
+    trackerUrl: string,
+    userAgent: string = TEST_USER_AGENTS.chromeLinux,
+    options: { listenUrl?: string } = {},
+  ) {
     this.trackerUrl = trackerUrl;
     this.userAgent = userAgent;
     this.#listenUrl = options.listenUrl;
@@ -175,7 +183,11 @@ export class TestBrowser {
     const cookie = this.jar.headerFor(target);
     if (cookie) headers.set('cookie', cookie);
 
-    const response = await fetch(this.#connectionUrl(target), { ...init, headers, redirect: 'manual' });
+    const response = await fetch(this.#connectionUrl(target), {
+      ...init,
+      headers,
+      redirect: 'manual',
+    });
     recordResponseSecrets(response);
     this.jar.store(target, response.headers.getSetCookie());
     return response;
@@ -205,7 +217,8 @@ export class TestBrowser {
   /** GETs a tracker API route and returns its JSON body, failing on any status but 200. */
   async getJson<T = any>(path: string): Promise<T> {
     const response = await this.api('GET', path);
-    if (response.status !== 200) throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   }
 
@@ -220,7 +233,11 @@ export class TestBrowser {
    * Follows redirects from `url` as a browser navigation does, up to `maxRedirects`, and returns
    * the last response with its URL.
    */
-  async navigate(url: string | URL, init: RequestInit = {}, maxRedirects = 10): Promise<{ response: Response; url: URL }> {
+  async navigate(
+    url: string | URL,
+    init: RequestInit = {},
+    maxRedirects = 10,
+  ): Promise<{ response: Response; url: URL }> {
     let current = new URL(url, this.trackerUrl);
     let response = await this.fetch(current, init);
     for (let step = 0; step < maxRedirects && isRedirect(response.status); step += 1) {
@@ -242,5 +259,6 @@ export function isRedirect(status: number): boolean {
 export const TEST_USER_AGENTS = {
   chromeLinux:
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
-  firefoxWindows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  firefoxWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
 } as const;

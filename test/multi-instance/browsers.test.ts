@@ -4,7 +4,13 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, openPage, type OpenedPage } from '../browser/helpers/chromium.ts';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.ts';
 import { TEST_USER_AGENTS } from '../helpers/test-browser.ts';
-import { ADMIN, JANE, listDelegations, type Account, type ListedDelegation } from '../tracker/accounts.ts';
+import {
+  ADMIN,
+  JANE,
+  listDelegations,
+  type Account,
+  type ListedDelegation,
+} from '../tracker/accounts.ts';
 import { PinnedBrowser, signInThrough, startCluster, type Cluster } from './helpers/cluster.ts';
 import { PIN_HEADER, SERVED_BY_HEADER } from './helpers/round-robin-proxy.ts';
 
@@ -44,7 +50,10 @@ describe('dashboards on two instances', () => {
   });
 
   test("each sees the other's revocation live", { timeout: 120_000 }, async (t) => {
-    const cluster = await startCluster({ postgres, overrides: { tracker: { pollIntervalSeconds: LONG_POLL_SECONDS } } });
+    const cluster = await startCluster({
+      postgres,
+      overrides: { tracker: { pollIntervalSeconds: LONG_POLL_SECONDS } },
+    });
     t.after(() => cluster.close());
     const [elsewhereOne, elsewhereTwo] = await signInElsewhere(cluster);
 
@@ -58,17 +67,27 @@ describe('dashboards on two instances', () => {
 
     await timed(t, 'revocation through A shown on B', async () => {
       await revokeInUi(first.page, elsewhereOne!);
-      await rowOf(second.page, elsewhereOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
+      await rowOf(second.page, elsewhereOne!).waitFor({
+        state: 'detached',
+        timeout: UPDATE_WAIT_MS,
+      });
     });
     await rowOf(admin.page, elsewhereOne!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
     await timed(t, 'revocation through B shown on A', async () => {
       await revokeInUi(second.page, elsewhereTwo!);
-      await rowOf(first.page, elsewhereTwo!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
+      await rowOf(first.page, elsewhereTwo!).waitFor({
+        state: 'detached',
+        timeout: UPDATE_WAIT_MS,
+      });
     });
 
     assert.equal(await rows(first.page).count(), 2);
     assert.equal(await rows(second.page).count(), 2);
-    for (const [dashboard, instance] of [[first, A], [second, B], [admin, B]] as const) {
+    for (const [dashboard, instance] of [
+      [first, A],
+      [second, B],
+      [admin, B],
+    ] as const) {
       assert.equal(dashboard.reloads, 0, 'the page was not reloaded');
       assert.ok(dashboard.eventStreamsServedBy.length > 0, 'the page opened an event stream');
       assert.deepEqual(new Set(dashboard.eventStreamsServedBy), new Set([String(instance)]));
@@ -77,7 +96,10 @@ describe('dashboards on two instances', () => {
   });
 
   test('dashboard polls at the configured interval', { timeout: 120_000 }, async (t) => {
-    const cluster = await startCluster({ postgres, overrides: { tracker: { pollIntervalSeconds: SHORT_POLL_SECONDS } } });
+    const cluster = await startCluster({
+      postgres,
+      overrides: { tracker: { pollIntervalSeconds: SHORT_POLL_SECONDS } },
+    });
     t.after(() => cluster.close());
     const [elsewhere] = await signInElsewhere(cluster);
 
@@ -86,7 +108,9 @@ describe('dashboards on two instances', () => {
 
     // Revoked straight at the SCIM endpoint, as another application would: no change event.
     await cluster.instances[B]!.context.directory.revoke(elsewhere!.id);
-    await timed(t, 'revocation at the server shown', () => rowOf(dashboard.page, elsewhere!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS }));
+    await timed(t, 'revocation at the server shown', () =>
+      rowOf(dashboard.page, elsewhere!).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS }),
+    );
 
     assert.equal(dashboard.reloads, 0, 'the page was not reloaded');
     dashboard.problems.assertNone();
@@ -130,7 +154,12 @@ async function openDashboard(
 }
 
 /** Opens the administrator's list of every user's delegations, in the app without a page load. */
-async function openAdminPage(chromium: Browser, cluster: Cluster, instance: number, t: TestContext): Promise<Dashboard> {
+async function openAdminPage(
+  chromium: Browser,
+  cluster: Cluster,
+  instance: number,
+  t: TestContext,
+): Promise<Dashboard> {
   const admin = await openDashboard(chromium, cluster, instance, t, ADMIN);
   await admin.page.getByRole('link', { name: 'Admin' }).click();
   await admin.page.getByRole('heading', { name: 'All delegations' }).waitFor();
@@ -157,8 +186,13 @@ async function waitForRowCount(page: Page, count: number): Promise<void> {
  * delegations made there. Neither dashboard has their tokens, so revoking them ends no session.
  */
 async function signInElsewhere(cluster: Cluster): Promise<ListedDelegation[]> {
-  const elsewhere = new PinnedBrowser(cluster.publicUrl, undefined, TEST_USER_AGENTS.firefoxWindows);
-  for (let signIn = 0; signIn < ELSEWHERE; signIn += 1) await signInThrough(cluster, JANE, 'www2', elsewhere);
+  const elsewhere = new PinnedBrowser(
+    cluster.publicUrl,
+    undefined,
+    TEST_USER_AGENTS.firefoxWindows,
+  );
+  for (let signIn = 0; signIn < ELSEWHERE; signIn += 1)
+    await signInThrough(cluster, JANE, 'www2', elsewhere);
 
   const delegations = (await listDelegations(elsewhere)).items.filter((item) => item.thisBrowser);
   assert.equal(delegations.length, ELSEWHERE);
@@ -167,7 +201,10 @@ async function signInElsewhere(cluster: Cluster): Promise<ListedDelegation[]> {
 
 async function revokeInUi(page: Page, delegation: ListedDelegation): Promise<void> {
   await rowOf(page, delegation).getByRole('button', { name: 'Revoke' }).click();
-  await page.getByRole('dialog', { name: 'Revoke this session?' }).getByRole('button', { name: 'Revoke' }).click();
+  await page
+    .getByRole('dialog', { name: 'Revoke this session?' })
+    .getByRole('button', { name: 'Revoke' })
+    .click();
   await rowOf(page, delegation).waitFor({ state: 'detached', timeout: UPDATE_WAIT_MS });
 }
 

@@ -5,7 +5,14 @@ import type { ChangeEvent } from '../../src/store/types.ts';
 import { tokenLockKey } from '../../src/tracker/services/token-lock.ts';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.ts';
 import { waitUntil } from '../store/harness.ts';
-import { ADMIN, JANE, LARS, listDelegations, readNdjson, type ListedDelegation } from '../tracker/accounts.ts';
+import {
+  ADMIN,
+  JANE,
+  LARS,
+  listDelegations,
+  readNdjson,
+  type ListedDelegation,
+} from '../tracker/accounts.ts';
 import { PinnedBrowser, signInThrough, startCluster, type Cluster } from './helpers/cluster.ts';
 import { EventStream } from './helpers/event-stream.ts';
 
@@ -33,7 +40,8 @@ describe('change events from one instance reach the other', () => {
     assert.equal(adminEvents.servedBy, B);
 
     lars = new PinnedBrowser(cluster.publicUrl, A);
-    for (const clientId of ['www', 'www2', 'www', 'www2']) await signInThrough(cluster, LARS, clientId, lars);
+    for (const clientId of ['www', 'www2', 'www', 'www2'])
+      await signInThrough(cluster, LARS, clientId, lars);
   });
 
   after(async () => {
@@ -47,7 +55,8 @@ describe('change events from one instance reach the other', () => {
     const [mine] = await issuedOf(jane, 'www');
 
     const event = await adminEvents.next(
-      (received) => received.type === 'delegation-created' && received.delegationId === mine!.delegationId,
+      (received) =>
+        received.type === 'delegation-created' && received.delegationId === mine!.delegationId,
     );
     assert.equal(event.owner, JANE.username);
   });
@@ -58,7 +67,8 @@ describe('change events from one instance reach the other', () => {
     assert.equal(response.status, 200);
 
     const event = await adminEvents.next(
-      (received) => received.type === 'delegation-refreshed' && received.delegationId === mine!.delegationId,
+      (received) =>
+        received.type === 'delegation-refreshed' && received.delegationId === mine!.delegationId,
     );
     assert.equal(event.owner, JANE.username);
   });
@@ -66,7 +76,9 @@ describe('change events from one instance reach the other', () => {
   test('own revoke publishes delegation-revoked', async () => {
     await signInThrough(cluster, JANE, 'www2', jane);
     const [target] = await issuedOf(jane, 'www2');
-    const janeEvents = await EventStream.open(new PinnedBrowser(cluster.publicUrl, B).withSessionOf(jane));
+    const janeEvents = await EventStream.open(
+      new PinnedBrowser(cluster.publicUrl, B).withSessionOf(jane),
+    );
 
     const response = await jane.api('DELETE', `/api/delegations/${target!.id}`);
     assert.equal(response.status, 200);
@@ -123,24 +135,34 @@ describe('change events from one instance reach the other', () => {
     await store.withLock(tokenLockKey(mine!.delegationId), async () => {
       jane.instance = B;
       revoked = jane.api('DELETE', `/api/delegations/${mine!.id}`);
-      await waitUntil('the revocation waits for the token lock', () => hasWaitingAdvisoryLock(cluster.databaseUrl));
+      await waitUntil('the revocation waits for the token lock', () =>
+        hasWaitingAdvisoryLock(cluster.databaseUrl),
+      );
       await store.saveTokens({ ...tokens, updatedAt: new Date() });
     });
 
     const response = await revoked!;
     assert.equal(response.status, 200);
-    assert.equal(await store.getTokens(mine!.delegationId), null, 'no tokens saved back after the delete');
+    assert.equal(
+      await store.getTokens(mine!.delegationId),
+      null,
+      'no tokens saved back after the delete',
+    );
   });
 });
 
 async function issuedOf(browser: PinnedBrowser, clientId?: string): Promise<ListedDelegation[]> {
   const page = await listDelegations(browser);
-  return page.items.filter((item) => item.status === 'issued' && (clientId === undefined || item.clientId === clientId));
+  return page.items.filter(
+    (item) => item.status === 'issued' && (clientId === undefined || item.clientId === clientId),
+  );
 }
 
 function isRevocationOf(target: ListedDelegation): (event: ChangeEvent) => boolean {
   return (event) =>
-    event.type === 'delegation-revoked' && event.delegationId === target.delegationId && event.scimId === target.id;
+    event.type === 'delegation-revoked' &&
+    event.delegationId === target.delegationId &&
+    event.scimId === target.id;
 }
 
 async function hasWaitingAdvisoryLock(databaseUrl: string): Promise<boolean> {

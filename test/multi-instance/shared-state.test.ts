@@ -36,7 +36,10 @@ describe('two instances on one PostgreSQL database', () => {
   });
 
   test('concurrent start migrates once', async () => {
-    const rows = await query(cluster.databaseUrl, 'SELECT version FROM schema_migrations ORDER BY version');
+    const rows = await query(
+      cluster.databaseUrl,
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
     assert.deepEqual(
       rows.map((row) => Number(row.version)),
       MIGRATIONS.map((migration) => migration.version).sort((a, b) => a - b),
@@ -50,7 +53,11 @@ describe('two instances on one PostgreSQL database', () => {
       const response = await jane.api('GET', '/api/session');
       served.add(response.headers.get(SERVED_BY_HEADER) ?? '');
       const body = (await response.json()) as { signedIn: boolean; csrfToken?: string };
-      assert.equal(body.signedIn, true, `signed in on instance ${response.headers.get(SERVED_BY_HEADER)}`);
+      assert.equal(
+        body.signedIn,
+        true,
+        `signed in on instance ${response.headers.get(SERVED_BY_HEADER)}`,
+      );
       assert.equal(body.csrfToken, jane.csrfToken);
     }
     assert.deepEqual([...served].sort(), ['0', '1'], 'round robin reached both instances');
@@ -58,7 +65,9 @@ describe('two instances on one PostgreSQL database', () => {
     jane.instance = A;
     const mine = onlyOfClient(await listDelegations(jane), 'www');
     jane.instance = B;
-    const introspected = await jane.api('POST', `/api/delegations/${mine.id}/introspect`, { body: {} });
+    const introspected = await jane.api('POST', `/api/delegations/${mine.id}/introspect`, {
+      body: {},
+    });
     assert.equal(introspected.status, 200, 'a CSRF-checked POST through B with the session from A');
     assert.equal(introspected.headers.get(SERVED_BY_HEADER), String(B));
     assert.equal(((await introspected.json()) as { active: boolean }).active, true);
@@ -81,20 +90,39 @@ describe('two instances on one PostgreSQL database', () => {
     const responses = await Promise.all(refreshes);
 
     for (const response of responses) {
-      assert.equal(response.status, 200, `refresh through ${response.headers.get(SERVED_BY_HEADER)}: ${await response.clone().text()}`);
-      assert.equal(((await response.json()) as { refreshTokenRotated: boolean }).refreshTokenRotated, true);
+      assert.equal(
+        response.status,
+        200,
+        `refresh through ${response.headers.get(SERVED_BY_HEADER)}: ${await response.clone().text()}`,
+      );
+      assert.equal(
+        ((await response.json()) as { refreshTokenRotated: boolean }).refreshTokenRotated,
+        true,
+      );
     }
     const after = await store.getTokens(mine.delegationId);
     assert.ok(after?.refreshToken);
     assert.notEqual(after.refreshToken, before.refreshToken);
-    assert.equal(await isActiveAtServer(cluster, after.refreshToken), true, 'the stored refresh token is live');
-    assert.equal(await isActiveAtServer(cluster, before.refreshToken), false, 'the first one was rotated away');
+    assert.equal(
+      await isActiveAtServer(cluster, after.refreshToken),
+      true,
+      'the stored refresh token is live',
+    );
+    assert.equal(
+      await isActiveAtServer(cluster, before.refreshToken),
+      false,
+      'the first one was rotated away',
+    );
 
     const audited = await store.queryAudit({ action: 'refresh' });
     const ofThis = audited.filter((entry) => entry.delegationId === mine.delegationId);
     assert.equal(ofThis.filter((entry) => entry.result === 'succeeded').length, responses.length);
     assert.equal(ofThis.filter((entry) => entry.result === 'failed').length, 0);
-    assert.equal(onlyOfClient(await listDelegations(jane), 'www').status, 'issued', 'no replay revoked it');
+    assert.equal(
+      onlyOfClient(await listDelegations(jane), 'www').status,
+      'issued',
+      'no replay revoked it',
+    );
   });
 
   test('one LISTEN connection per instance', async () => {
@@ -131,7 +159,11 @@ describe('two instances on one PostgreSQL database', () => {
     for (const instance of [A, B]) {
       jane.instance = instance;
       const session = await jane.loadSession();
-      assert.equal(session.signedIn, true, `session valid on instance ${instance} after the restart`);
+      assert.equal(
+        session.signedIn,
+        true,
+        `session valid on instance ${instance} after the restart`,
+      );
       assert.equal(session.user.username, JANE.username);
     }
     assert.deepEqual(await allAuditEntries(store), auditBefore);
@@ -143,7 +175,9 @@ describe('two instances on one PostgreSQL database', () => {
   });
 });
 
-async function allAuditEntries(store: Awaited<ReturnType<Cluster['openStore']>>): Promise<AuditEntry[]> {
+async function allAuditEntries(
+  store: Awaited<ReturnType<Cluster['openStore']>>,
+): Promise<AuditEntry[]> {
   return store.queryAudit({ limit: 1000 });
 }
 
@@ -162,7 +196,11 @@ async function isActiveAtServer(cluster: Cluster, token: string): Promise<boolea
   return ((await response.json()) as { active: boolean }).active;
 }
 
-async function query(url: string, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+async function query(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Array<Record<string, unknown>>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -20,7 +20,12 @@ test('store log lines name component once', async () => {
   const logger = createLogger({ level: 'info' }, destination).child({ component: 'tracker' });
 
   try {
-    const store = await openStore({ databaseUrl: undefined, dataDir: folder, secret: randomBytes(32), logger });
+    const store = await openStore({
+      databaseUrl: undefined,
+      dataDir: folder,
+      secret: randomBytes(32),
+      logger,
+    });
     await store.close();
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -8,7 +8,12 @@ export const ADMIN = { username: 'admin', password: 'admin-demo-pass' } as const
 export type Account = typeof JANE | typeof LARS | typeof ADMIN;
 
 /** Signs `account` in to `clientId`, in `browser` or a new one. */
-export function signInAs(stack: Stack, account: Account, clientId: string, browser?: TestBrowser): Promise<TestBrowser> {
+export function signInAs(
+  stack: Stack,
+  account: Account,
+  clientId: string,
+  browser?: TestBrowser,
+): Promise<TestBrowser> {
   return signIn(stack, { ...account, clientId, agent: browser });
 }
 
@@ -24,7 +29,10 @@ export interface ListedDelegation {
   expires: string | null;
   device: { publicId: string; browser: string; os: string } | null;
   thisBrowser: boolean;
-  actions: { refresh: { allowed: boolean; reason?: string }; introspect: { allowed: boolean; reason?: string } };
+  actions: {
+    refresh: { allowed: boolean; reason?: string };
+    introspect: { allowed: boolean; reason?: string };
+  };
 }
 
 export interface ListedPage {
@@ -41,7 +49,8 @@ export function listDelegations(browser: TestBrowser, query = ''): Promise<Liste
 /** Returns the one listed delegation of `clientId`, failing when there is not exactly one. */
 export function onlyOfClient(page: ListedPage, clientId: string): ListedDelegation {
   const matching = page.items.filter((item) => item.clientId === clientId);
-  if (matching.length !== 1) throw new Error(`Expected one delegation of ${clientId}, found ${matching.length}.`);
+  if (matching.length !== 1)
+    throw new Error(`Expected one delegation of ${clientId}, found ${matching.length}.`);
   return matching[0]!;
 }
 

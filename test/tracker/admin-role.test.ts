@@ -13,12 +13,19 @@ describe('administrator role', () => {
   const load = (overrides: Record<string, unknown>) =>
     loadConfig({
       env: {},
-      overrides: { tracker: { dataDir: join(folder, 'tracker') }, idp: { dataDir: join(folder, 'idp') }, ...overrides },
+      overrides: {
+        tracker: { dataDir: join(folder, 'tracker') },
+        idp: { dataDir: join(folder, 'idp') },
+        ...overrides,
+      },
     });
 
   test('embedded mode defaults to the session-admins group', () => {
     const config = load({});
-    assert.deepEqual(config.admin, { usernames: [], claim: { name: 'groups', value: 'session-admins' } });
+    assert.deepEqual(config.admin, {
+      usernames: [],
+      claim: { name: 'groups', value: 'session-admins' },
+    });
   });
 
   test('explicit admin settings are kept', () => {
@@ -36,7 +43,11 @@ describe('administrator role', () => {
         mode: 'external',
         issuer: 'http://127.0.0.1:9/oauth/v2/oauth-anonymous',
         clients: [{ id: 'www', secret: 'www-secret' }],
-        scim: { baseUrl: 'http://127.0.0.1:9/um/admin', clientId: 'tracker', clientSecret: 'scim-secret' },
+        scim: {
+          baseUrl: 'http://127.0.0.1:9/um/admin',
+          clientId: 'tracker',
+          clientSecret: 'scim-secret',
+        },
         introspection: { clientId: 'introspector', clientSecret: 'introspection-secret' },
       },
     });

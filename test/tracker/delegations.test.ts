@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, TestBrowser, TEST_USER_AGENTS, type Stack } from '../helpers/stack.ts';
-import { JANE, LARS, listDelegations, onlyOfClient, signInAs, type ListedDelegation } from './accounts.ts';
+import {
+  JANE,
+  LARS,
+  listDelegations,
+  onlyOfClient,
+  signInAs,
+  type ListedDelegation,
+} from './accounts.ts';
 
 const ANOTHER_BROWSER = 'Made in another browser: its tokens are not held here.';
 
@@ -14,7 +21,12 @@ describe('own delegations', () => {
   before(async () => {
     stack = await startStack();
     chrome = await signInAs(stack, JANE, 'www');
-    firefox = await signInAs(stack, JANE, 'www2', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    firefox = await signInAs(
+      stack,
+      JANE,
+      'www2',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     lars = await signInAs(stack, LARS, 'www');
   });
 
@@ -33,7 +45,10 @@ describe('own delegations', () => {
     assert.equal(chromeWww.owner, 'janedoe');
     assert.equal(chromeWww.status, 'issued');
     assert.equal(chromeWww.clientLabel, 'Web shop (www)');
-    assert.deepEqual(chromeWww.actions, { refresh: { allowed: true }, introspect: { allowed: true } });
+    assert.deepEqual(chromeWww.actions, {
+      refresh: { allowed: true },
+      introspect: { allowed: true },
+    });
     assert.equal(chromeWww.device?.browser, 'Chrome 126');
     assert.equal(chromeWww.device?.os, 'Linux');
     assert.ok(chromeWww.scope.includes('openid'));
@@ -83,8 +98,15 @@ describe('own delegations', () => {
     assert.notEqual(afterRefresh?.refreshToken, before?.refreshToken);
     assert.notEqual(afterRefresh?.accessToken, before?.accessToken);
 
-    const audit = await stack.tracker.context.store.queryAudit({ action: 'refresh', owner: 'janedoe' });
-    assert.ok(audit.some((entry) => entry.delegationId === delegation.delegationId && entry.result === 'succeeded'));
+    const audit = await stack.tracker.context.store.queryAudit({
+      action: 'refresh',
+      owner: 'janedoe',
+    });
+    assert.ok(
+      audit.some(
+        (entry) => entry.delegationId === delegation.delegationId && entry.result === 'succeeded',
+      ),
+    );
   });
 
   test('concurrent refreshes run one at a time', async () => {
@@ -109,7 +131,9 @@ describe('own delegations', () => {
 
   test('introspection in JSON mode', async () => {
     const delegation = onlyOfClient(await listDelegations(chrome), 'www');
-    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, { body: { mode: 'json' } });
+    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, {
+      body: { mode: 'json' },
+    });
     assert.equal(response.status, 200);
     const body = await response.json();
     assert.equal(body.active, true);
@@ -121,7 +145,9 @@ describe('own delegations', () => {
 
   test('introspection in JWT mode', async () => {
     const delegation = onlyOfClient(await listDelegations(chrome), 'www');
-    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, { body: { mode: 'jwt' } });
+    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, {
+      body: { mode: 'jwt' },
+    });
     assert.equal(response.status, 200);
     const body = await response.json();
     assert.equal(body.active, true);
@@ -141,7 +167,9 @@ describe('own delegations', () => {
 
   test('introspection rejects an unknown mode', async () => {
     const delegation = onlyOfClient(await listDelegations(chrome), 'www');
-    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, { body: { mode: 'xml' } });
+    const response = await chrome.api('POST', `/api/delegations/${delegation.id}/introspect`, {
+      body: { mode: 'xml' },
+    });
     assert.equal(response.status, 400);
     const body = await response.json();
     assert.equal(body.error.code, 'invalid_request');
@@ -175,7 +203,11 @@ describe('own delegations', () => {
       bodies.add(JSON.stringify(body));
     }
     assert.equal(bodies.size, 1, 'unknown and foreign ids get the same answer');
-    assert.equal(onlyOfClient(await listDelegations(chrome), 'www').status, 'issued', 'still issued');
+    assert.equal(
+      onlyOfClient(await listDelegations(chrome), 'www').status,
+      'issued',
+      'still issued',
+    );
   });
 
   test('CSRF rules on state-changing routes', async () => {
@@ -189,16 +221,32 @@ describe('own delegations', () => {
       ['pre-session token', { csrf: 'pre-session' }],
     ];
     for (const [name, options] of rejected) {
-      for (const [method, target] of [['POST', path], ['DELETE', `/api/delegations/${delegation.id}`], ['POST', '/api/logout'], ['POST', '/api/revoke-all']]) {
+      for (const [method, target] of [
+        ['POST', path],
+        ['DELETE', `/api/delegations/${delegation.id}`],
+        ['POST', '/api/logout'],
+        ['POST', '/api/revoke-all'],
+      ]) {
         const response = await chrome.api(method!, target!, options);
         assert.equal(response.status, 403, `${name}: ${method} ${target}`);
-        assert.equal((await response.json()).error.code, 'csrf_rejected', `${name}: ${method} ${target}`);
+        assert.equal(
+          (await response.json()).error.code,
+          'csrf_rejected',
+          `${name}: ${method} ${target}`,
+        );
       }
     }
 
-    const sameOrigin = await chrome.api('POST', path, { origin: null, headers: { 'sec-fetch-site': 'same-origin' } });
+    const sameOrigin = await chrome.api('POST', path, {
+      origin: null,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
     assert.equal(sameOrigin.status, 200, 'Sec-Fetch-Site: same-origin without Origin is accepted');
-    assert.equal((await chrome.loadSession()).signedIn, true, 'the session survived the rejected calls');
+    assert.equal(
+      (await chrome.loadSession()).signedIn,
+      true,
+      'the session survived the rejected calls',
+    );
   });
 
   test('revoke then revoke again', async () => {
@@ -218,12 +266,20 @@ describe('own delegations', () => {
     assert.deepEqual(await second.json(), { result: 'already-revoked' });
 
     const audit = await store.queryAudit({ action: 'revoke', owner: 'janedoe' });
-    const results = audit.filter((entry) => entry.scimId === delegation.id).map((entry) => entry.result).sort();
+    const results = audit
+      .filter((entry) => entry.scimId === delegation.id)
+      .map((entry) => entry.result)
+      .sort();
     assert.deepEqual(results, ['started', 'succeeded']);
   });
 
   test('revoke elsewhere ends refresh here', async () => {
-    const holder = await signInAs(stack, JANE, 'www2', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    const holder = await signInAs(
+      stack,
+      JANE,
+      'www2',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     const delegation = newest(await listDelegations(holder), 'www2', true);
 
     const revoke = await chrome.api('DELETE', `/api/delegations/${delegation.id}`);
@@ -256,15 +312,23 @@ describe('own delegations', () => {
 });
 
 /** Returns the most recent delegation of `clientId` made in the listing browser (or not). */
-function newest(page: { items: ListedDelegation[] }, clientId: string, thisBrowser: boolean): ListedDelegation {
+function newest(
+  page: { items: ListedDelegation[] },
+  clientId: string,
+  thisBrowser: boolean,
+): ListedDelegation {
   const matching = page.items
     .filter((item) => item.clientId === clientId && item.thisBrowser === thisBrowser)
     .sort((a, b) => Date.parse(b.created ?? '') - Date.parse(a.created ?? ''));
-  if (!matching[0]) throw new Error(`No delegation of ${clientId} with thisBrowser ${thisBrowser}.`);
+  if (!matching[0])
+    throw new Error(`No delegation of ${clientId} with thisBrowser ${thisBrowser}.`);
   return matching[0];
 }
 
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, pattern: RegExp): Promise<string> {
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  pattern: RegExp,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   while (!pattern.test(text)) {

@@ -21,7 +21,10 @@ describe('tracker HTTP basics', () => {
     lone = await startLoneTracker();
     webRoot = mkdtempSync(join(tmpdir(), 'session-tracker-web-'));
     mkdirSync(join(webRoot, 'assets'));
-    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Session Tracker test UI</title>');
+    writeFileSync(
+      join(webRoot, 'index.html'),
+      '<!doctype html><title>Session Tracker test UI</title>',
+    );
     writeFileSync(join(webRoot, 'assets', 'app.js'), 'console.log("ui")');
   });
 
@@ -40,7 +43,14 @@ describe('tracker HTTP basics', () => {
       ['/api/session', {}],
       ['/api/no-such-route', {}],
       ['/auth/logged-out', { redirect: 'manual' }],
-      ['/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"clientId":"www"}' }],
+      [
+        '/api/login',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"clientId":"www"}',
+        },
+      ],
     ];
     for (const [path, init] of requests) {
       const response = await fetch(`${lone.url}${path}`, init);
@@ -48,12 +58,22 @@ describe('tracker HTTP basics', () => {
       assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
-      assert.equal(response.headers.get('strict-transport-security'), null, `${path}: no HSTS over plain HTTP`);
+      assert.equal(
+        response.headers.get('strict-transport-security'),
+        null,
+        `${path}: no HSTS over plain HTTP`,
+      );
     }
   });
 
   test('no-store on every api and auth response', async () => {
-    for (const path of ['/api/session', '/api/config', '/api/no-such-route', '/auth/logged-out', '/auth/callback?state=x']) {
+    for (const path of [
+      '/api/session',
+      '/api/config',
+      '/api/no-such-route',
+      '/auth/logged-out',
+      '/auth/callback?state=x',
+    ]) {
       const response = await fetch(`${lone.url}${path}`, { redirect: 'manual' });
       assert.equal(response.headers.get('cache-control'), 'no-store', path);
     }
@@ -125,13 +145,23 @@ describe('tracker HTTP basics', () => {
       assert.match(body.error.message, message, path);
     }
 
-    const missing = await fetch(`${lone.url}/api/login`, { method: 'POST', headers: preSessionHeaders(lone.url), body: '{}' });
+    const missing = await fetch(`${lone.url}/api/login`, {
+      method: 'POST',
+      headers: preSessionHeaders(lone.url),
+      body: '{}',
+    });
     assert.equal(missing.status, 400);
-    assert.deepEqual(await missing.json(), { error: { code: 'invalid_request', message: 'Missing body field "clientId".' } });
+    assert.deepEqual(await missing.json(), {
+      error: { code: 'invalid_request', message: 'Missing body field "clientId".' },
+    });
   });
 
   test('malformed and non-JSON bodies', async () => {
-    const malformed = await fetch(`${lone.url}/api/login`, { method: 'POST', headers: preSessionHeaders(lone.url), body: '{"clientId":' });
+    const malformed = await fetch(`${lone.url}/api/login`, {
+      method: 'POST',
+      headers: preSessionHeaders(lone.url),
+      body: '{"clientId":',
+    });
     assert.equal(malformed.status, 400);
     assert.equal((await malformed.json()).error.code, 'invalid_request');
 
@@ -158,7 +188,11 @@ describe('tracker HTTP basics', () => {
 
   test('login CSRF checks fail closed', async () => {
     const login = (headers: Record<string, string>) =>
-      fetch(`${lone.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"clientId":"nobody"}' });
+      fetch(`${lone.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"clientId":"nobody"}',
+      });
     const rejected: [string, Record<string, string>][] = [
       ['no Origin and no Sec-Fetch-Site', { 'x-csrf-token': 'pre-session' }],
       ['foreign Origin', { origin: 'https://attacker.example', 'x-csrf-token': 'pre-session' }],
@@ -174,7 +208,10 @@ describe('tracker HTTP basics', () => {
     }
 
     // Past the CSRF check, the unknown client is what fails.
-    const sameOrigin = await login({ 'sec-fetch-site': 'same-origin', 'x-csrf-token': 'pre-session' });
+    const sameOrigin = await login({
+      'sec-fetch-site': 'same-origin',
+      'x-csrf-token': 'pre-session',
+    });
     assert.equal(sameOrigin.status, 400);
     assert.equal((await sameOrigin.json()).error.code, 'unknown_client');
   });
@@ -218,7 +255,10 @@ describe('tracker HTTP basics', () => {
   });
 
   test('missing UI bundle explains the fix', async () => {
-    const app = await buildTrackerApp({ ...lone.tracker.context, webRoot: join(webRoot, 'missing') });
+    const app = await buildTrackerApp({
+      ...lone.tracker.context,
+      webRoot: join(webRoot, 'missing'),
+    });
     try {
       const response = await app.inject({ method: 'GET', url: '/' });
       assert.equal(response.statusCode, 503);
@@ -233,11 +273,19 @@ describe('tracker HTTP basics', () => {
     const folder = mkdtempSync(join(tmpdir(), 'session-tracker-closed-store-'));
     const logs = new LogCapture();
     const logger = createLogger({ level: 'info' }, logs);
-    const store = await openStore({ dataDir: folder, secret: lone.config.tracker.cookieSecret, logger });
+    const store = await openStore({
+      dataDir: folder,
+      secret: lone.config.tracker.cookieSecret,
+      logger,
+    });
     await store.close();
     const app = await buildTrackerApp({ ...lone.tracker.context, store, logger });
     try {
-      const response = await app.inject({ method: 'GET', url: '/api/session', cookies: { st_session: 'any-value' } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/session',
+        cookies: { st_session: 'any-value' },
+      });
       assert.equal(response.statusCode, 500);
       const body = response.json();
       assert.equal(body.error.code, 'internal_error');
@@ -246,7 +294,11 @@ describe('tracker HTTP basics', () => {
 
       const failure = logs.lines().find((line) => line.msg === 'request failed');
       assert.ok(failure, 'the error is logged');
-      assert.equal(failure.requestId, response.headers['x-request-id'], 'the log line has the response request id');
+      assert.equal(
+        failure.requestId,
+        response.headers['x-request-id'],
+        'the log line has the response request id',
+      );
       assert.ok((failure.error as { stack?: string }).stack, 'the log has the stack');
     } finally {
       await app.close();

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { followToCallback, startLogin, startStack, TestBrowser, type Stack } from '../helpers/stack.ts';
+import {
+  followToCallback,
+  startLogin,
+  startStack,
+  TestBrowser,
+  type Stack,
+} from '../helpers/stack.ts';
 import { JANE, listDelegations } from './accounts.ts';
 
 describe('cookies behind HTTPS', () => {
@@ -18,9 +24,14 @@ describe('cookies behind HTTPS', () => {
     assert.match(stack.trackerUrl, /^https:/);
     const browser = new TestBrowser(stack.trackerUrl, undefined, { listenUrl: stack.tracker.url });
     const { authorizationUrl } = await startLogin(browser, 'www');
-    assert.equal(new URL(authorizationUrl).searchParams.get('redirect_uri'), `${stack.trackerUrl}/auth/callback`);
+    assert.equal(
+      new URL(authorizationUrl).searchParams.get('redirect_uri'),
+      `${stack.trackerUrl}/auth/callback`,
+    );
 
-    const callback = await browser.fetch(await followToCallback(browser, new URL(authorizationUrl), JANE));
+    const callback = await browser.fetch(
+      await followToCallback(browser, new URL(authorizationUrl), JANE),
+    );
     assert.equal(callback.headers.get('location'), '/');
     assert.equal(callback.headers.get('strict-transport-security'), 'max-age=31536000');
 
@@ -32,7 +43,10 @@ describe('cookies behind HTTPS', () => {
     assert.match(session, /; SameSite=Lax/);
     assert.match(session, /; Path=\//);
     assert.doesNotMatch(session, /; Domain=/i, '__Host- cookies carry no Domain');
-    assert.ok(!cookies.some((cookie) => cookie.startsWith('st_session=')), 'no unprefixed session cookie');
+    assert.ok(
+      !cookies.some((cookie) => cookie.startsWith('st_session=')),
+      'no unprefixed session cookie',
+    );
 
     await browser.loadSession();
     assert.equal((await listDelegations(browser)).totalResults, 1);

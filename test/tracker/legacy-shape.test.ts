@@ -16,7 +16,12 @@ describe('older Curity SCIM shape', () => {
 
   test('lists, refreshes and revokes', async () => {
     const chrome = await signInAs(stack, JANE, 'www');
-    const firefox = await signInAs(stack, JANE, 'www2', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    const firefox = await signInAs(
+      stack,
+      JANE,
+      'www2',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     const lars = await signInAs(stack, LARS, 'www');
 
     const page = await listDelegations(chrome);

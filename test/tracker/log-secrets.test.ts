@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { DEMO_CLIENT_SECRETS } from '../../src/config/idp.ts';
-import { followToCallback, startLogin, startStack, TestBrowser, TEST_USER_AGENTS, type Stack } from '../helpers/stack.ts';
+import {
+  followToCallback,
+  startLogin,
+  startStack,
+  TestBrowser,
+  TEST_USER_AGENTS,
+  type Stack,
+} from '../helpers/stack.ts';
 import { JANE, listDelegations, onlyOfClient, readNdjson, signInAs } from './accounts.ts';
 import { LogCapture } from './fixtures.ts';
 
@@ -25,7 +32,9 @@ class Secrets {
   async addSessionOf(stack: Stack, browser: TestBrowser): Promise<void> {
     const cookie = browser.cookie('st_session');
     if (!cookie) return;
-    const session = await stack.tracker.context.store.getSession(createHash('sha256').update(cookie).digest('base64url'));
+    const session = await stack.tracker.context.store.getSession(
+      createHash('sha256').update(cookie).digest('base64url'),
+    );
     this.add('ID token', session?.idToken);
     this.add('CSRF token', session?.csrfToken);
   }
@@ -40,7 +49,8 @@ test('no secret reaches the log', async () => {
   const stack = await startStack({}, { logDestination: logs, logLevel: 'trace' });
   const secrets = new Secrets();
   try {
-    for (const [client, secret] of Object.entries(DEMO_CLIENT_SECRETS)) secrets.add(`client secret of ${client}`, secret);
+    for (const [client, secret] of Object.entries(DEMO_CLIENT_SECRETS))
+      secrets.add(`client secret of ${client}`, secret);
     secrets.add('cookie secret', stack.config.tracker.cookieSecret.toString('base64'));
     secrets.add('password', JANE.password);
 
@@ -57,7 +67,12 @@ test('no secret reaches the log', async () => {
     assert.equal((await chrome.fetch(callbackUrl)).headers.get('location'), '/');
     await chrome.loadSession();
 
-    const firefox = await signInAs(stack, JANE, 'www2', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    const firefox = await signInAs(
+      stack,
+      JANE,
+      'www2',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     const page = await listDelegations(chrome);
     const ids = page.items.map((item) => item.delegationId);
     await secrets.addTokensOf(stack, ids);
@@ -75,7 +90,11 @@ test('no secret reaches the log', async () => {
     // A failed code exchange and a replayed state log their failures.
     const failing = new TestBrowser(stack.trackerUrl);
     const failingLogin = await startLogin(failing, 'www');
-    const badCallback = await followToCallback(failing, new URL(failingLogin.authorizationUrl), JANE);
+    const badCallback = await followToCallback(
+      failing,
+      new URL(failingLogin.authorizationUrl),
+      JANE,
+    );
     secrets.add('authorization code', badCallback.searchParams.get('code'));
     badCallback.searchParams.set('code', 'not-a-real-code-value');
     await failing.fetch(badCallback);
@@ -92,11 +111,18 @@ test('no secret reaches the log', async () => {
   }
 
   const text = logs.text();
-  assert.ok(logs.lines().some((line) => line.msg === 'signed in'), 'the run was logged');
-  assert.ok(logs.lines().some((line) => line.msg === 'sign-in failed'), 'the failed sign-in was logged');
+  assert.ok(
+    logs.lines().some((line) => line.msg === 'signed in'),
+    'the run was logged',
+  );
+  assert.ok(
+    logs.lines().some((line) => line.msg === 'sign-in failed'),
+    'the failed sign-in was logged',
+  );
   for (const [value, kind] of secrets.values) {
     assert.ok(!text.includes(value), `the log contains a ${kind}`);
-    if (value.length >= 40) assert.ok(!text.includes(value.slice(-24)), `the log contains the end of a ${kind}`);
+    if (value.length >= 40)
+      assert.ok(!text.includes(value.slice(-24)), `the log contains the end of a ${kind}`);
   }
   assert.doesNotMatch(text, /[?&](code|state)=/, 'no callback query string');
 });

@@ -24,7 +24,9 @@ describe('logout', () => {
     const response = await browser.api('POST', '/api/logout');
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
-    const cleared = response.headers.getSetCookie().find((value) => value.startsWith('st_session='));
+    const cleared = response.headers
+      .getSetCookie()
+      .find((value) => value.startsWith('st_session='));
     assert.ok(cleared, 'the session cookie is cleared');
     assert.match(cleared, /^st_session=;/);
 
@@ -32,14 +34,20 @@ describe('logout', () => {
     const url = new URL(logoutUrl);
     assert.equal(url.origin, stack.idpUrl);
     assert.equal(url.searchParams.get('client_id'), 'www2');
-    assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${stack.trackerUrl}/auth/logged-out`);
+    assert.equal(
+      url.searchParams.get('post_logout_redirect_uri'),
+      `${stack.trackerUrl}/auth/logged-out`,
+    );
     assert.ok(url.searchParams.get('id_token_hint'), 'the ID token is sent as a hint');
 
     assert.deepEqual(await browser.loadSession(), { signedIn: false });
     const session = await stack.tracker.context.store.getSession(hashOf(cookie));
     assert.equal(session, null, 'the stored session is gone');
 
-    const audit = await stack.tracker.context.store.queryAudit({ action: 'logout', actor: 'janedoe' });
+    const audit = await stack.tracker.context.store.queryAudit({
+      action: 'logout',
+      actor: 'janedoe',
+    });
     assert.equal(audit.length, 1);
 
     // Logging out leaves delegations alone: only revocation ends them.
@@ -74,7 +82,10 @@ function hashOf(value: string): string {
  * Follows the server's logout: redirects, and the confirmation form that oidc-provider shows,
  * until the browser is sent back to the tracker.
  */
-async function followLogout(browser: TestBrowser, start: URL): Promise<{ response: Response; url: URL }> {
+async function followLogout(
+  browser: TestBrowser,
+  start: URL,
+): Promise<{ response: Response; url: URL }> {
   let url = start;
   let response = await browser.fetch(url);
   for (let step = 0; step < 10; step += 1) {

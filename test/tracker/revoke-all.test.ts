@@ -20,7 +20,12 @@ describe('revoke-all', () => {
   test('revokes everything and logs out', async () => {
     const chrome = await signInAs(stack, LARS, 'www');
     await signInAs(stack, LARS, 'www2', chrome);
-    const firefox = await signInAs(stack, LARS, 'www', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    const firefox = await signInAs(
+      stack,
+      LARS,
+      'www',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     const jane = await signInAs(stack, JANE, 'www');
     assert.equal((await listDelegations(chrome)).totalResults, 3);
 
@@ -32,7 +37,10 @@ describe('revoke-all', () => {
 
     assert.deepEqual(lines[0], { type: 'start', total: 3 });
     const progress = lines.filter((line) => line.type === 'progress');
-    assert.deepEqual(progress.map((line) => line.done), [1, 2, 3]);
+    assert.deepEqual(
+      progress.map((line) => line.done),
+      [1, 2, 3],
+    );
     assert.ok(progress.every((line) => line.total === 3 && line.failed === 0));
     const end = lines.at(-1)!;
     assert.equal(end.type, 'end');
@@ -42,13 +50,19 @@ describe('revoke-all', () => {
 
     const logoutUrl = new URL(end.logoutUrl);
     assert.equal(logoutUrl.origin, stack.idpUrl);
-    assert.equal(logoutUrl.searchParams.get('post_logout_redirect_uri'), `${stack.trackerUrl}/auth/logged-out`);
+    assert.equal(
+      logoutUrl.searchParams.get('post_logout_redirect_uri'),
+      `${stack.trackerUrl}/auth/logged-out`,
+    );
 
     assert.deepEqual(await chrome.loadSession(), { signedIn: false }, 'the session ended');
     assert.equal((await listDelegations(firefox)).totalResults, 0, 'nothing left for the user');
     assert.equal((await listDelegations(jane)).totalResults, 1, "another user's delegation stays");
 
-    const audit = await stack.tracker.context.store.queryAudit({ action: 'revoke-all', owner: 'larseriksson' });
+    const audit = await stack.tracker.context.store.queryAudit({
+      action: 'revoke-all',
+      owner: 'larseriksson',
+    });
     assert.equal(audit.filter((entry) => entry.result === 'started').length, 3);
     assert.equal(audit.filter((entry) => entry.result === 'succeeded').length, 3);
     assert.equal(new Set(audit.map((entry) => entry.correlationId)).size, 1, 'one correlation id');
@@ -73,7 +87,10 @@ describe('revoke-all', () => {
         },
       });
       assert.equal(response.statusCode, 200);
-      const lines = response.body.trim().split('\n').map((line) => JSON.parse(line));
+      const lines = response.body
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       const end = lines.at(-1);
       assert.equal(end.type, 'end');
       assert.equal(end.failed.length, 1);
@@ -88,12 +105,17 @@ describe('revoke-all', () => {
 
     assert.equal((await browser.loadSession()).signedIn, true, 'the session stays');
     const left = await listDelegations(browser);
-    assert.deepEqual(left.items.map((item) => item.id), [failing.id], 'a temporary error never counts as revoked');
+    assert.deepEqual(
+      left.items.map((item) => item.id),
+      [failing.id],
+      'a temporary error never counts as revoked',
+    );
   });
 
   test('concurrency stays within the limit', async () => {
     const browser = await signInAs(stack, JANE, 'www', new TestBrowser(stack.trackerUrl));
-    for (let index = 0; index < 4; index += 1) await signInAs(stack, JANE, index % 2 ? 'www' : 'www2', browser);
+    for (let index = 0; index < 4; index += 1)
+      await signInAs(stack, JANE, index % 2 ? 'www' : 'www2', browser);
     const total = (await listDelegations(browser)).totalResults;
     assert.ok(total >= 5);
 
@@ -119,7 +141,11 @@ describe('revoke-all', () => {
 });
 
 function temporaryError(): AppError {
-  return new AppError('as_unreachable', 503, 'The authorization server is temporarily unavailable. Try again.');
+  return new AppError(
+    'as_unreachable',
+    503,
+    'The authorization server is temporarily unavailable. Try again.',
+  );
 }
 
 /** Wraps the real directory so that revoking `failingId` fails as with a server that is briefly down. */
@@ -135,7 +161,10 @@ function failingDirectory(real: DelegationDirectory, failingId: string): Delegat
 }
 
 /** Wraps the real directory to count how many revocations run at once. */
-function countingDirectory(real: DelegationDirectory): { directory: DelegationDirectory; maxInFlight(): number } {
+function countingDirectory(real: DelegationDirectory): {
+  directory: DelegationDirectory;
+  maxInFlight(): number;
+} {
   let inFlight = 0;
   let max = 0;
   return {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, type Stack, type TestBrowser } from '../helpers/stack.ts';
-import { JANE, listDelegations, onlyOfClient, signInAs, type ListedDelegation } from './accounts.ts';
+import {
+  JANE,
+  listDelegations,
+  onlyOfClient,
+  signInAs,
+  type ListedDelegation,
+} from './accounts.ts';
 
 describe('authorization server down', () => {
   let stack: Stack;
@@ -30,7 +36,11 @@ describe('authorization server down', () => {
     for (const [method, path] of calls) {
       const response = await browser.api(method, path);
       assert.equal(response.status, 503, `${method} ${path}`);
-      assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${method} ${path}`);
+      assert.match(
+        response.headers.get('content-type') ?? '',
+        /application\/json/,
+        `${method} ${path}`,
+      );
       const body = await response.json();
       assert.equal(body.error.code, 'as_unreachable', `${method} ${path}`);
       assert.match(body.error.message, /cannot be reached/, `${method} ${path}`);

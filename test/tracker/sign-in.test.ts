@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { followToCallback, startLogin, startStack, TestBrowser, TEST_USER_AGENTS, type Stack } from '../helpers/stack.ts';
+import {
+  followToCallback,
+  startLogin,
+  startStack,
+  TestBrowser,
+  TEST_USER_AGENTS,
+  type Stack,
+} from '../helpers/stack.ts';
 import { ADMIN, JANE, LARS, listDelegations, signInAs } from './accounts.ts';
 
 describe('sign-in through the embedded login page', () => {
@@ -16,7 +23,10 @@ describe('sign-in through the embedded login page', () => {
 
   test('sign-in sets session and device cookies', async () => {
     const browser = new TestBrowser(stack.trackerUrl);
-    const started = await browser.api('POST', '/api/login', { body: { clientId: 'www' }, csrf: 'pre-session' });
+    const started = await browser.api('POST', '/api/login', {
+      body: { clientId: 'www' },
+      csrf: 'pre-session',
+    });
     assert.equal(started.status, 200);
     const device = started.headers.getSetCookie().find((cookie) => cookie.startsWith('st_device='));
     assert.ok(device, 'device cookie set at sign-in start');
@@ -41,7 +51,9 @@ describe('sign-in through the embedded login page', () => {
     assert.equal(callback.status, 303);
     assert.equal(callback.headers.get('location'), '/');
 
-    const session = callback.headers.getSetCookie().find((cookie) => cookie.startsWith('st_session='));
+    const session = callback.headers
+      .getSetCookie()
+      .find((cookie) => cookie.startsWith('st_session='));
     assert.ok(session, 'session cookie set');
     assert.match(session, /^st_session=[A-Za-z0-9_-]{43};/);
     assert.match(session, /; HttpOnly/);
@@ -63,7 +75,11 @@ describe('sign-in through the embedded login page', () => {
     assert.match(session.device.publicId, /^[A-Za-z0-9_-]{22}$/);
     assert.equal(session.device.browser, 'Chrome 126');
     assert.equal(session.device.os, 'Linux');
-    assert.notEqual(session.device.publicId, browser.cookie('st_device'), 'the public id is not the cookie value');
+    assert.notEqual(
+      session.device.publicId,
+      browser.cookie('st_device'),
+      'the public id is not the cookie value',
+    );
 
     const device = await stack.tracker.context.store.getDevice(browser.cookie('st_device')!);
     assert.ok(device);
@@ -73,7 +89,10 @@ describe('sign-in through the embedded login page', () => {
 
   test('sign-in is audited', async () => {
     await signInAs(stack, LARS, 'www2');
-    const entries = await stack.tracker.context.store.queryAudit({ actor: 'larseriksson', action: 'sign-in' });
+    const entries = await stack.tracker.context.store.queryAudit({
+      actor: 'larseriksson',
+      action: 'sign-in',
+    });
     assert.equal(entries.length, 1);
     assert.equal(entries[0]!.result, 'succeeded');
     assert.equal(entries[0]!.clientId, 'www2');
@@ -100,7 +119,11 @@ describe('sign-in through the embedded login page', () => {
     const replay = new TestBrowser(stack.trackerUrl);
     replay.jar.set(new URL(stack.trackerUrl), 'st_device', device);
     replay.jar.set(new URL(stack.trackerUrl), 'st_session', firstCookie);
-    assert.deepEqual(await replay.loadSession(), { signedIn: false }, 'the old cookie no longer works');
+    assert.deepEqual(
+      await replay.loadSession(),
+      { signedIn: false },
+      'the old cookie no longer works',
+    );
 
     const page = await listDelegations(browser);
     const mine = page.items.filter((item) => item.thisBrowser);
@@ -175,7 +198,9 @@ describe('sign-in through the embedded login page', () => {
     const { authorizationUrl } = await startLogin(browser, 'www');
     const state = new URL(authorizationUrl).searchParams.get('state')!;
 
-    const response = await browser.fetch(`/auth/callback?error=access_denied&state=${encodeURIComponent(state)}`);
+    const response = await browser.fetch(
+      `/auth/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    );
     assert.equal(response.status, 303);
     assert.equal(response.headers.get('location'), '/?notice=login_denied');
   });

@@ -56,7 +56,12 @@ export function App() {
 
   return (
     <>
-      <Header session={session.data} config={config.data} route={route} onSessionEnded={reloadSession} />
+      <Header
+        session={session.data}
+        config={config.data}
+        route={route}
+        onSessionEnded={reloadSession}
+      />
       <main className="content">
         {banner}
         {route.page === 'dashboard' && <Dashboard config={config.data} />}

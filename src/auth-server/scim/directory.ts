@@ -11,7 +11,12 @@ import { buildFilter } from './filter.ts';
 import { applyQueryLocally } from './local-query.ts';
 import { isLegacyShaped, normalizeDelegation } from './normalize.ts';
 import { checkQuery, encodeResourceId, type CheckedQuery } from './query.ts';
-import { checkResourcesPresent, parseJsonObject, readListPage, type ScimListPage } from './response.ts';
+import {
+  checkResourcesPresent,
+  parseJsonObject,
+  readListPage,
+  type ScimListPage,
+} from './response.ts';
 import { scimErrorDetail, type ScimClient } from './scim-client.ts';
 
 export type ScimShape = 'auto' | 'modern' | 'legacy';
@@ -173,7 +178,11 @@ export class ScimDelegationDirectory implements DelegationDirectory {
         startIndex = 0;
         continue;
       }
-      checkResourcesPresent(page, this.#zeroBasedIndex ? startIndex + 1 : startIndex, this.#scim.endpoint);
+      checkResourcesPresent(
+        page,
+        this.#zeroBasedIndex ? startIndex + 1 : startIndex,
+        this.#scim.endpoint,
+      );
 
       let added = 0;
       for (const delegation of this.#normalize(page.resources)) {

@@ -71,10 +71,17 @@ export function readListPage(body: JsonObject, endpoint: Endpoint): ScimListPage
  * RFC 7644 §3.4.2 requires the attribute whenever totalResults is not 0. Read as an empty page,
  * it would make a listing look complete and let revoke-all report success with delegations left.
  */
-export function checkResourcesPresent(page: ScimListPage, startIndex: number, endpoint: Endpoint): void {
+export function checkResourcesPresent(
+  page: ScimListPage,
+  startIndex: number,
+  endpoint: Endpoint,
+): void {
   const total = page.totalResults ?? 0;
   if (!page.resourcesMissing || total < startIndex) return;
-  throw invalidResponseError(endpoint, `a SCIM list response without "Resources" although totalResults is ${total}`);
+  throw invalidResponseError(
+    endpoint,
+    `a SCIM list response without "Resources" although totalResults is ${total}`,
+  );
 }
 
 /** Reads an attribute by name, ignoring case, because SCIM attribute names are case-insensitive (RFC 7643 §2.1). */

@@ -68,7 +68,11 @@ export async function* exportAuditEntries(
 
   let beforeId: number | undefined;
   for (;;) {
-    const page = await store.queryAudit({ ...filters, limit: EXPORT_PAGE_SIZE, ...(beforeId ? { beforeId } : {}) });
+    const page = await store.queryAudit({
+      ...filters,
+      limit: EXPORT_PAGE_SIZE,
+      ...(beforeId ? { beforeId } : {}),
+    });
     if (page.length === 0) return;
 
     yield page.map(format === 'csv' ? auditCsvRecord : auditJsonLine).join('');
@@ -79,7 +83,10 @@ export async function* exportAuditEntries(
 }
 
 export function exportFileName(format: ExportFormat, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `audit-${stamp}.${format}`;
 }
 

@@ -1,5 +1,13 @@
 import type { AuditAction, AuditQuery } from '../../store/types.ts';
-import { invalidParameter, readChoice, readDate, readInteger, readText, rejectUnknownParameters, type RawQuery } from './params.ts';
+import {
+  invalidParameter,
+  readChoice,
+  readDate,
+  readInteger,
+  readText,
+  rejectUnknownParameters,
+  type RawQuery,
+} from './params.ts';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'sign-in',
@@ -21,16 +29,22 @@ const FILTERS = ['actor', 'owner', 'action', 'result', 'since', 'until'] as cons
 export type AuditFilters = Omit<AuditQuery, 'beforeId' | 'limit'>;
 
 /** Parses `GET /api/admin/audit`: the filters plus keyset paging (`beforeId`, `limit`). */
-export function parseAuditPageQuery(query: RawQuery): AuditFilters & { beforeId?: number; limit: number } {
+export function parseAuditPageQuery(
+  query: RawQuery,
+): AuditFilters & { beforeId?: number; limit: number } {
   rejectUnknownParameters(query, [...FILTERS, 'beforeId', 'limit']);
   const filters = readFilters(query);
   const beforeId = readInteger(query, 'beforeId', { min: 1, max: Number.MAX_SAFE_INTEGER });
-  const limit = readInteger(query, 'limit', { min: 1, max: MAX_AUDIT_PAGE_SIZE }) ?? DEFAULT_AUDIT_PAGE_SIZE;
+  const limit =
+    readInteger(query, 'limit', { min: 1, max: MAX_AUDIT_PAGE_SIZE }) ?? DEFAULT_AUDIT_PAGE_SIZE;
   return beforeId === undefined ? { ...filters, limit } : { ...filters, beforeId, limit };
 }
 
 /** Parses `GET /api/admin/audit/export`: the filters plus the required `format`. */
-export function parseAuditExportQuery(query: RawQuery): { filters: AuditFilters; format: ExportFormat } {
+export function parseAuditExportQuery(query: RawQuery): {
+  filters: AuditFilters;
+  format: ExportFormat;
+} {
   rejectUnknownParameters(query, [...FILTERS, 'format']);
   const format = readChoice(query, 'format', EXPORT_FORMATS);
   if (format === undefined) throw invalidParameter('format', query.format ?? null, 'csv or jsonl');
@@ -41,7 +55,11 @@ function readFilters(query: RawQuery): AuditFilters {
   const since = readDate(query, 'since');
   const until = readDate(query, 'until');
   if (since && until && since >= until) {
-    throw invalidParameter('since', since.toISOString(), `a time earlier than until (${until.toISOString()})`);
+    throw invalidParameter(
+      'since',
+      since.toISOString(),
+      `a time earlier than until (${until.toISOString()})`,
+    );
   }
 
   const filters: AuditFilters = {};

@@ -7,7 +7,10 @@ import { parseAuditExportQuery, parseAuditPageQuery } from './audit-query.ts';
 import type { RawQuery } from './params.ts';
 
 /** GET /api/admin/audit (keyset pages, newest first) and GET /api/admin/audit/export (a file). */
-export async function adminAuditRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
+export async function adminAuditRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
   app.get('/api/admin/audit', async (request) => {
     requireAdmin(request);
     const { limit, ...query } = parseAuditPageQuery(request.query as RawQuery);

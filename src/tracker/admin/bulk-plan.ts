@@ -62,7 +62,10 @@ export async function* pagesOf(
 }
 
 /** Counts what a bulk revocation of `target` would revoke, per user and per client, without revoking. */
-export async function planBulkRevoke(target: BulkTarget, options: PlanOptions): Promise<DryRunReport> {
+export async function planBulkRevoke(
+  target: BulkTarget,
+  options: PlanOptions,
+): Promise<DryRunReport> {
   const users = new Tally();
   const clients = new Tally();
   let total = 0;
@@ -74,7 +77,12 @@ export async function planBulkRevoke(target: BulkTarget, options: PlanOptions): 
   };
 
   if (target.kind === 'filter') {
-    for await (const page of pagesOf(options.directory, issuedQuery(target), options.pageSize, options.signal)) {
+    for await (const page of pagesOf(
+      options.directory,
+      issuedQuery(target),
+      options.pageSize,
+      options.signal,
+    )) {
       page.forEach(count);
     }
   } else {

@@ -33,7 +33,10 @@ interface BulkBody {
  * progress and keeps going when the administrator's connection drops, because a revocation after a
  * stolen laptop must not stop halfway. The audit trail records every step under the `operationId`.
  */
-export async function adminBulkRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
+export async function adminBulkRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
   app.post(
     '/api/admin/bulk-revoke',
     { preHandler: csrfProtection(context.config.tracker.publicUrl) },
@@ -61,8 +64,10 @@ function parseBody(body: unknown): BulkBody {
   }
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((name) => name !== 'target' && name !== 'dryRun');
-  if (unknown !== undefined) throw invalidParameter(unknown, fields[unknown], 'no such field; send only target and dryRun');
-  if (typeof fields.dryRun !== 'boolean') throw invalidParameter('dryRun', fields.dryRun ?? null, 'true or false');
+  if (unknown !== undefined)
+    throw invalidParameter(unknown, fields[unknown], 'no such field; send only target and dryRun');
+  if (typeof fields.dryRun !== 'boolean')
+    throw invalidParameter('dryRun', fields.dryRun ?? null, 'true or false');
   return { target: parseBulkTarget(fields.target), dryRun: fields.dryRun };
 }
 
@@ -90,7 +95,10 @@ async function streamBulkRevoke(
     stream.write({ type: 'progress', ...progress });
   };
 
-  log.info({ target: target.kind === 'ids' ? { kind: 'ids', count: target.ids.length } : target }, 'bulk revocation started');
+  log.info(
+    { target: target.kind === 'ids' ? { kind: 'ids', count: target.ids.length } : target },
+    'bulk revocation started',
+  );
   try {
     const report = await runBulkRevoke(target, {
       context,
@@ -107,10 +115,21 @@ async function streamBulkRevoke(
       onProgress,
     });
     stream?.write(endLine(report));
-    log.info({ total: report.total, revoked: report.revoked, alreadyRevoked: report.alreadyRevoked, failed: report.failed.length }, 'bulk revocation finished');
+    log.info(
+      {
+        total: report.total,
+        revoked: report.revoked,
+        alreadyRevoked: report.alreadyRevoked,
+        failed: report.failed.length,
+      },
+      'bulk revocation finished',
+    );
   } catch (error) {
     if (!stream) throw error;
-    log.error({ error: errorLogFields(error, { stack: !isAppError(error) }) }, 'bulk revocation stopped');
+    log.error(
+      { error: errorLogFields(error, { stack: !isAppError(error) }) },
+      'bulk revocation stopped',
+    );
     stream.write({ type: 'error', operationId, error: publicError(error) });
   } finally {
     stream?.end();
@@ -127,15 +146,27 @@ function endLine(report: BulkRunReport): Record<string, unknown> {
     failedCount: report.failed.length,
     failed: report.failed
       .slice(0, MAX_LISTED_FAILURES)
-      .map(({ id, delegationId, owner, clientId, code, message }) => ({ id, delegationId, owner, clientId, code, message })),
+      .map(({ id, delegationId, owner, clientId, code, message }) => ({
+        id,
+        delegationId,
+        owner,
+        clientId,
+        code,
+        message,
+      })),
     logoutUrl: null,
   };
 }
 
 function publicError(error: unknown): { code: string; message: string } {
-  if (isAppError(error)) return { code: error.code, message: `${error.message} Revocations done so far stay done; run the same target again to finish.` };
+  if (isAppError(error))
+    return {
+      code: error.code,
+      message: `${error.message} Revocations done so far stay done; run the same target again to finish.`,
+    };
   return {
     code: 'internal_error',
-    message: 'The bulk revocation stopped because of an unexpected error. Run the same target again to finish it.',
+    message:
+      'The bulk revocation stopped because of an unexpected error. Run the same target again to finish it.',
   };
 }

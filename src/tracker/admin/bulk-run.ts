@@ -50,7 +50,10 @@ export interface BulkRunReport {
  * One failed revocation never stops the run; it is reported with its reason. Running the same
  * target again revokes what is still issued, and ids that are already revoked count as done.
  */
-export async function runBulkRevoke(target: BulkTarget, options: BulkRunOptions): Promise<BulkRunReport> {
+export async function runBulkRevoke(
+  target: BulkTarget,
+  options: BulkRunOptions,
+): Promise<BulkRunReport> {
   const run = new RunState(options);
   if (target.kind === 'ids') await revokeIds(target.ids, run);
   else await revokeFilter(target, run);
@@ -127,7 +130,10 @@ class RunState {
  * while the run removes entries. A pass ends as `mayHaveMorePages` decides, or at a page listed
  * before in the same pass, which a server that ignores `startIndex` returns.
  */
-async function revokeFilter(target: Extract<BulkTarget, { kind: 'filter' }>, run: RunState): Promise<void> {
+async function revokeFilter(
+  target: Extract<BulkTarget, { kind: 'filter' }>,
+  run: RunState,
+): Promise<void> {
   const { directory } = run.options.context;
   const query = issuedQuery(target);
   const attempted = new Set<string>();
@@ -173,17 +179,26 @@ async function revokeIds(ids: string[], run: RunState): Promise<void> {
   for (let offset = 0; offset < ids.length; offset += run.options.pageSize) {
     run.options.signal?.throwIfAborted();
     const chunk = ids.slice(offset, offset + run.options.pageSize);
-    const found = await settleConcurrently(chunk, run.options.concurrency, (id) => directory.get(id));
+    const found = await settleConcurrently(chunk, run.options.concurrency, (id) =>
+      directory.get(id),
+    );
     const targets: RevocationTarget[] = [];
 
     for (const [index, result] of found.entries()) {
       const id = chunk[index]!;
-      if (result.status === 'fulfilled' && result.value !== null && result.value.status === 'issued') {
+      if (
+        result.status === 'fulfilled' &&
+        result.value !== null &&
+        result.value.status === 'issued'
+      ) {
         targets.push(toRevocationTarget(result.value));
         continue;
       }
-      const outcome = result.status === 'fulfilled' ? 'already-revoked' : lookupFailure(id, result.reason);
-      await store.appendAudit(unrevokedEntry(run, id, result.status === 'fulfilled' ? result.value : null, outcome));
+      const outcome =
+        result.status === 'fulfilled' ? 'already-revoked' : lookupFailure(id, result.reason);
+      await store.appendAudit(
+        unrevokedEntry(run, id, result.status === 'fulfilled' ? result.value : null, outcome),
+      );
       run.settle(outcome);
     }
 
@@ -203,7 +218,11 @@ function toRevocationTarget(delegation: Delegation): RevocationTarget {
 function lookupFailure(id: string, error: unknown): RevocationFailure {
   const base = { id, delegationId: '', owner: '', clientId: '' };
   if (isAppError(error)) return { ...base, code: error.code, message: error.message };
-  return { ...base, code: 'internal_error', message: 'Reading the delegation failed because of an unexpected error; try again.' };
+  return {
+    ...base,
+    code: 'internal_error',
+    message: 'Reading the delegation failed because of an unexpected error; try again.',
+  };
 }
 
 function unrevokedEntry(

@@ -9,13 +9,14 @@ export const MAX_TARGET_IDS = 1000;
  * one client, or a list of SCIM ids.
  */
 export type BulkTarget =
-  | { kind: 'filter'; owner?: string; clientId?: string }
-  | { kind: 'ids'; ids: string[] };
+  { kind: 'filter'; owner?: string; clientId?: string } | { kind: 'ids'; ids: string[] };
 
 /** Parses the `target` of `POST /api/admin/bulk-revoke`; throws 400 `invalid_request` naming the field. */
 export function parseBulkTarget(value: unknown): BulkTarget {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidTarget('target must be an object: { user }, { client }, { user, client } or { ids }');
+    throw invalidTarget(
+      'target must be an object: { user }, { client }, { user, client } or { ids }',
+    );
   }
   const fields = value as Record<string, unknown>;
   const names = Object.keys(fields);
@@ -25,7 +26,8 @@ export function parseBulkTarget(value: unknown): BulkTarget {
   }
 
   if ('ids' in fields) {
-    if (names.length > 1) throw invalidTarget('"target.ids" cannot be combined with user or client');
+    if (names.length > 1)
+      throw invalidTarget('"target.ids" cannot be combined with user or client');
     return { kind: 'ids', ids: parseIds(fields.ids) };
   }
   if (fields.user === undefined && fields.client === undefined) {
@@ -56,5 +58,7 @@ export function describeTarget(target: BulkTarget): string {
   if (target.owner !== undefined && target.clientId !== undefined) {
     return `of user "${target.owner}" at client "${target.clientId}"`;
   }
-  return target.owner !== undefined ? `of user "${target.owner}"` : `of client "${target.clientId}"`;
+  return target.owner !== undefined
+    ? `of user "${target.owner}"`
+    : `of client "${target.clientId}"`;
 }

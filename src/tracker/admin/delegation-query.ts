@@ -1,5 +1,13 @@
 import type { DelegationQuery } from '../../auth-server/types.ts';
-import { invalidParameter, readChoice, readDate, readInteger, readText, rejectUnknownParameters, type RawQuery } from './params.ts';
+import {
+  invalidParameter,
+  readChoice,
+  readDate,
+  readInteger,
+  readText,
+  rejectUnknownParameters,
+  type RawQuery,
+} from './params.ts';
 
 export const ADMIN_SORT_FIELDS = ['created', 'expires', 'owner', 'clientId'] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -23,13 +31,19 @@ const PARAMETERS = [
  * Translates the query string of `GET /api/admin/delegations` into one SCIM page request.
  * Throws 400 `invalid_request` naming the first invalid parameter.
  */
-export function parseAdminDelegationQuery(query: RawQuery): DelegationQuery & { startIndex: number; count: number } {
+export function parseAdminDelegationQuery(
+  query: RawQuery,
+): DelegationQuery & { startIndex: number; count: number } {
   rejectUnknownParameters(query, PARAMETERS);
 
   const user = readText(query, 'user');
   const userPrefix = readText(query, 'userPrefix');
   if (user !== undefined && userPrefix !== undefined) {
-    throw invalidParameter('userPrefix', userPrefix, 'no value when "user" is set; use one of the two');
+    throw invalidParameter(
+      'userPrefix',
+      userPrefix,
+      'no value when "user" is set; use one of the two',
+    );
   }
   const expiresBefore = readDate(query, 'expiresBefore');
   const expiresAfter = readDate(query, 'expiresAfter');

@@ -11,7 +11,10 @@ import { checkScimId, type RawQuery } from './params.ts';
 import { presentDelegations, type PresentOptions } from './present.ts';
 
 /** GET /api/admin/delegations (every user's, one SCIM page a request) and DELETE of one. */
-export async function adminDelegationRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
+export async function adminDelegationRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
   app.get('/api/admin/delegations', async (request) => {
     const session = requireAdmin(request);
     const query = parseAdminDelegationQuery(request.query as RawQuery);
@@ -31,7 +34,10 @@ export async function adminDelegationRoutes(app: FastifyInstance, context: Track
       const session = requireAdmin(request);
       const id = checkScimId('id', request.params.id);
       const result = await revokeAnyDelegation(context, session, id, request.id);
-      request.log.info({ admin: session.username, scimId: id, result }, 'administrator revoked a delegation');
+      request.log.info(
+        { admin: session.username, scimId: id, result },
+        'administrator revoked a delegation',
+      );
       return { result };
     },
   );
@@ -50,7 +56,12 @@ export function presentOptionsFor(context: TrackerContext, session: Session): Pr
  * and client. One the server no longer returns (unknown or already revoked, which SCIM does not
  * tell apart) gets one `succeeded` entry and the result `already-revoked`.
  */
-async function revokeAnyDelegation(context: TrackerContext, session: Session, id: string, requestId: string) {
+async function revokeAnyDelegation(
+  context: TrackerContext,
+  session: Session,
+  id: string,
+  requestId: string,
+) {
   const delegation = await context.directory.get(id);
   if (delegation === null || delegation.status !== 'issued') {
     await context.store.appendAudit(
@@ -68,5 +79,9 @@ async function revokeAnyDelegation(context: TrackerContext, session: Session, id
     return 'already-revoked' as const;
   }
 
-  return revokeDelegation(context, delegation, { actor: actorOf(session), action: 'revoke', correlationId: requestId });
+  return revokeDelegation(context, delegation, {
+    actor: actorOf(session),
+    action: 'revoke',
+    correlationId: requestId,
+  });
 }

@@ -47,7 +47,11 @@ export function checkText(name: string, value: unknown): string {
     value.length > MAX_TEXT_LENGTH ||
     /[\u0000-\u001f\u007f]/.test(value)
   ) {
-    throw invalidParameter(name, value, `text of 1 to ${MAX_TEXT_LENGTH} characters without control characters`);
+    throw invalidParameter(
+      name,
+      value,
+      `text of 1 to ${MAX_TEXT_LENGTH} characters without control characters`,
+    );
   }
   return value;
 }
@@ -55,7 +59,8 @@ export function checkText(name: string, value: unknown): string {
 /** Checks a SCIM resource id: text that addresses one resource as a URL path segment. */
 export function checkScimId(name: string, value: unknown): string {
   const id = checkText(name, value);
-  if (id === '.' || id === '..') throw invalidParameter(name, value, 'a SCIM id as the delegation list returned it');
+  if (id === '.' || id === '..')
+    throw invalidParameter(name, value, 'a SCIM id as the delegation list returned it');
   return id;
 }
 
@@ -88,7 +93,8 @@ export function readChoice<T extends string>(
 
 // A calendar date, or a date and time with seconds optional and a zone required, so that
 // "2026-12-04T10:00" cannot mean different instants on different servers.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
 
 export function readDate(query: RawQuery, name: string): Date | undefined {
   const value = single(query, name);
@@ -114,7 +120,10 @@ function parseIsoDate(value: string): Date | undefined {
   const calendarDay = new Date(Date.UTC(year, month - 1, day));
   if (calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) return undefined;
 
-  const [hours, minutes, seconds, zoneHours, zoneMinutes] = [4, 5, 6, 7, 8].map((group) => Number(match[group] ?? 0));
-  if (hours! > 23 || minutes! > 59 || seconds! > 59 || zoneHours! > 23 || zoneMinutes! > 59) return undefined;
+  const [hours, minutes, seconds, zoneHours, zoneMinutes] = [4, 5, 6, 7, 8].map((group) =>
+    Number(match[group] ?? 0),
+  );
+  if (hours! > 23 || minutes! > 59 || seconds! > 59 || zoneHours! > 23 || zoneMinutes! > 59)
+    return undefined;
   return new Date(value);
 }

@@ -40,7 +40,8 @@ export async function presentDelegations(
   const labels = new Map(options.clients.map((client) => [client.id, client.label]));
 
   return delegations.map((delegation) => {
-    const device = delegation.userAgentId === undefined ? undefined : devices.get(delegation.userAgentId);
+    const device =
+      delegation.userAgentId === undefined ? undefined : devices.get(delegation.userAgentId);
     return {
       id: delegation.id,
       delegationId: delegation.delegationId,

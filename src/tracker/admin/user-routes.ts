@@ -26,12 +26,19 @@ export interface UserDelegationGroup {
 }
 
 /** GET /api/admin/users/:username: the user's issued delegations grouped by device and client. */
-export async function adminUserRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
+export async function adminUserRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
   app.get<{ Params: { username: string } }>('/api/admin/users/:username', async (request) => {
     const session = requireAdmin(request);
     const username = checkText('username', request.params.username);
 
-    const { delegations, total } = await readIssued(context.directory, username, context.config.authServer.scim.pageSize);
+    const { delegations, total } = await readIssued(
+      context.directory,
+      username,
+      context.config.authServer.scim.pageSize,
+    );
     const views = await presentDelegations(delegations, presentOptionsFor(context, session));
     return {
       username,
@@ -47,7 +54,12 @@ async function readIssued(
   owner: string,
   pageSize: number,
 ): Promise<{ delegations: Delegation[]; total: number }> {
-  const query = { owner, status: 'issued' as const, sortBy: 'created' as const, sortOrder: 'descending' as const };
+  const query = {
+    owner,
+    status: 'issued' as const,
+    sortBy: 'created' as const,
+    sortOrder: 'descending' as const,
+  };
   const byId = new Map<string, Delegation>();
   let startIndex = 1;
   let total = 0;
@@ -67,7 +79,9 @@ async function readIssued(
 }
 
 /** Groups by device (unknown devices together) and client; known devices first, then by label. */
-export function groupByDeviceAndClient(views: readonly AdminDelegationView[]): UserDelegationGroup[] {
+export function groupByDeviceAndClient(
+  views: readonly AdminDelegationView[],
+): UserDelegationGroup[] {
   const groups = new Map<string, UserDelegationGroup>();
   for (const view of views) {
     const key = JSON.stringify([view.device?.publicId ?? null, view.clientId]);
@@ -75,7 +89,9 @@ export function groupByDeviceAndClient(views: readonly AdminDelegationView[]): U
     if (!group) {
       group = {
         device: view.device,
-        deviceLabel: view.device ? `${view.device.browser} on ${view.device.os}` : UNKNOWN_DEVICE_LABEL,
+        deviceLabel: view.device
+          ? `${view.device.browser} on ${view.device.os}`
+          : UNKNOWN_DEVICE_LABEL,
         clientId: view.clientId,
         clientLabel: view.clientLabel,
         items: [],

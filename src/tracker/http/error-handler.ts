@@ -21,8 +21,16 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
     code: 'invalid_request',
     message: 'The Content-Length header does not match the body.',
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'The request body is too large.' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_request', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'The request body is too large.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'invalid_request',
+    message: 'The request body is not valid JSON.',
+  },
 };
 
 /**
@@ -34,7 +42,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const appError = toAppError(error);
 
     if (appError.status >= 500) {
-      request.log.error({ error: errorLogFields(error, { stack: !isAppError(error) }) }, 'request failed');
+      request.log.error(
+        { error: errorLogFields(error, { stack: !isAppError(error) }) },
+        'request failed',
+      );
     } else {
       request.log.info({ error: errorLogFields(appError) }, 'request rejected');
     }
@@ -43,26 +54,36 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  return reply.code(error.status).type('application/json; charset=utf-8').send({
-    error: { code: error.code, message: error.message },
-  });
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send({
+      error: { code: error.code, message: error.message },
+    });
 }
 
 function toAppError(error: FastifyError): AppError {
   if (isAppError(error)) return error;
   if (error.validation) {
-    return TrackerErrors.invalidRequest(describeValidation(error.validation as ValidationIssue[], error.validationContext));
+    return TrackerErrors.invalidRequest(
+      describeValidation(error.validation as ValidationIssue[], error.validationContext),
+    );
   }
 
   const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
   if (known) return new AppError(known.code, known.status, known.message);
-  if (isParseError(error)) return new AppError('invalid_request', 400, 'The request body is not valid JSON.');
+  if (isParseError(error))
+    return new AppError('invalid_request', 400, 'The request body is not valid JSON.');
 
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     return new AppError('invalid_request', status, 'The request was rejected as invalid.');
   }
-  return new AppError('internal_error', 500, 'Something went wrong on our side. Try again; if it keeps failing, tell the administrator.');
+  return new AppError(
+    'internal_error',
+    500,
+    'Something went wrong on our side. Try again; if it keeps failing, tell the administrator.',
+  );
 }
 
 function isParseError(error: FastifyError): boolean {
@@ -70,7 +91,10 @@ function isParseError(error: FastifyError): boolean {
 }
 
 /** Builds a message naming the field, from the first Ajv issue. */
-export function describeValidation(issues: ValidationIssue[], location: string | undefined): string {
+export function describeValidation(
+  issues: ValidationIssue[],
+  location: string | undefined,
+): string {
   const where = location === 'querystring' ? 'query parameter' : `${location ?? 'request'} field`;
   const issue = issues[0];
   if (!issue) return 'The request is invalid.';
@@ -87,5 +111,7 @@ export function describeValidation(issues: ValidationIssue[], location: string |
 }
 
 export function isApiPath(request: FastifyRequest): boolean {
-  return request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?');
+  return (
+    request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?')
+  );
 }

@@ -21,7 +21,8 @@ export interface ErrorLogFields {
  * serializer would print them, so only the cause's type is kept.
  */
 export function errorLogFields(error: unknown, options: { stack?: boolean } = {}): ErrorLogFields {
-  if (!(error instanceof Error)) return { type: typeof error, message: 'A value that is not an Error was thrown.' };
+  if (!(error instanceof Error))
+    return { type: typeof error, message: 'A value that is not an Error was thrown.' };
 
   const fields: ErrorLogFields = { type: error.name, message: error.message };
   const code = (error as { code?: unknown }).code;
@@ -30,7 +31,8 @@ export function errorLogFields(error: unknown, options: { stack?: boolean } = {}
     fields.status = error.status;
     if (error.detail) fields.detail = error.detail;
   }
-  if (error.cause instanceof Error) fields.causeType = `${error.cause.name}${causeCode(error.cause)}`;
+  if (error.cause instanceof Error)
+    fields.causeType = `${error.cause.name}${causeCode(error.cause)}`;
   if (options.stack && error.stack) fields.stack = error.stack;
   return fields;
 }

@@ -27,14 +27,22 @@ The API under <code>/api</code> works without it.</p>
 export async function installStaticUi(app: FastifyInstance, webRoot: string): Promise<void> {
   const built = existsSync(join(webRoot, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      index: 'index.html',
+    });
   } else {
     app.log.warn({ webRoot }, 'UI bundle not found: run npm run build:web');
   }
 
   app.setNotFoundHandler(async (request, reply) => {
-    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/api(\/|\?|$)/.test(request.url);
-    if (!isPage) return sendError(reply, TrackerErrors.routeNotFound(request.method, routePath(request.url)));
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !/^\/api(\/|\?|$)/.test(request.url);
+    if (!isPage)
+      return sendError(reply, TrackerErrors.routeNotFound(request.method, routePath(request.url)));
     return built ? reply.sendFile('index.html') : sendMissingUiPage(reply);
   });
 }

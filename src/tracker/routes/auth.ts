@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TrackerContext } from '../context.ts';
-import { cookiePolicy, clearSessionCookie, readSessionCookie, setSessionCookie } from '../security/cookies.ts';
+import {
+  cookiePolicy,
+  clearSessionCookie,
+  readSessionCookie,
+  setSessionCookie,
+} from '../security/cookies.ts';
 import { csrfProtection } from '../security/csrf.ts';
 import { currentDevice, ensureDevice } from '../security/device.ts';
 import { requireSession } from '../security/guards.ts';
@@ -24,10 +29,17 @@ export async function authRoutes(app: FastifyInstance, context: TrackerContext):
 
   app.post<{ Body: { clientId: string } }>(
     '/api/login',
-    { schema: { body: loginBody }, preHandler: csrfProtection(publicUrl, { allowPreSession: true }) },
+    {
+      schema: { body: loginBody },
+      preHandler: csrfProtection(publicUrl, { allowPreSession: true }),
+    },
     async (request, reply) => {
       const device = ensureDevice(request, reply, context);
-      return startSignIn(context, { clientId: request.body.clientId, device, userAgent: request.headers['user-agent'] });
+      return startSignIn(context, {
+        clientId: request.body.clientId,
+        device,
+        userAgent: request.headers['user-agent'],
+      });
     },
   );
 

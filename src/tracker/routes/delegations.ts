@@ -35,7 +35,10 @@ interface IdParams {
 }
 
 /** Registers the routes that list, refresh, introspect and revoke the signed-in user's delegations. */
-export async function delegationRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
+export async function delegationRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
   const csrf = csrfProtection(context.config.tracker.publicUrl);
 
   app.get<{ Querystring: { startIndex: number; count: number } }>(
@@ -50,7 +53,10 @@ export async function delegationRoutes(app: FastifyInstance, context: TrackerCon
     async (request) => {
       const session = requireSession(request);
       const outcome = await refreshDelegation(context, session, request.params.id);
-      request.log.info({ username: session.username, delegationId: outcome.delegationId }, 'delegation refreshed');
+      request.log.info(
+        { username: session.username, delegationId: outcome.delegationId },
+        'delegation refreshed',
+      );
       return outcome;
     },
   );
@@ -58,7 +64,8 @@ export async function delegationRoutes(app: FastifyInstance, context: TrackerCon
   app.post<{ Params: IdParams; Body: { mode?: IntrospectionMode } | undefined }>(
     '/api/delegations/:id/introspect',
     { schema: { params: idParams, body: introspectBody }, preHandler: csrf },
-    async (request) => introspectDelegation(context, requireSession(request), request.params.id, request.body?.mode),
+    async (request) =>
+      introspectDelegation(context, requireSession(request), request.params.id, request.body?.mode),
   );
 
   app.delete<{ Params: IdParams }>(
@@ -67,7 +74,10 @@ export async function delegationRoutes(app: FastifyInstance, context: TrackerCon
     async (request) => {
       const session = requireSession(request);
       const result = await revokeOwnDelegation(context, session, request.params.id, request.id);
-      request.log.info({ username: session.username, scimId: request.params.id, result }, 'delegation revoked');
+      request.log.info(
+        { username: session.username, scimId: request.params.id, result },
+        'delegation revoked',
+      );
       return { result };
     },
   );

@@ -24,7 +24,8 @@ export async function eventRoutes(app: FastifyInstance, context: TrackerContext)
     open.add(stream);
 
     const unsubscribe = await context.store.subscribe((event) => {
-      if (concerns(session, event)) stream.write(`event: change\ndata: ${JSON.stringify(event)}\n\n`);
+      if (concerns(session, event))
+        stream.write(`event: change\ndata: ${JSON.stringify(event)}\n\n`);
     });
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     keepAlive.unref();
@@ -36,13 +37,18 @@ export async function eventRoutes(app: FastifyInstance, context: TrackerContext)
       clearInterval(keepAlive);
       open.delete(stream);
       stream.end();
-      unsubscribe().catch((error: unknown) => request.log.warn({ error: errorLogFields(error) }, 'event unsubscribe failed'));
+      unsubscribe().catch((error: unknown) =>
+        request.log.warn({ error: errorLogFields(error) }, 'event unsubscribe failed'),
+      );
     };
     reply.raw.once('close', stop);
     stream.once('close', stop);
 
     stream.write(': connected\n\n');
-    return reply.type('text/event-stream; charset=utf-8').header('X-Accel-Buffering', 'no').send(stream);
+    return reply
+      .type('text/event-stream; charset=utf-8')
+      .header('X-Accel-Buffering', 'no')
+      .send(stream);
   });
 }
 

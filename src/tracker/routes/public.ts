@@ -20,12 +20,16 @@ export async function publicRoutes(app: FastifyInstance, context: TrackerContext
     const name = session.claims.name;
     return {
       signedIn: true,
-      user: typeof name === 'string' ? { username: session.username, name } : { username: session.username },
+      user:
+        typeof name === 'string'
+          ? { username: session.username, name }
+          : { username: session.username },
       isAdmin: session.isAdmin,
       csrfToken: session.csrfToken,
       clientId: session.clientId,
       device: {
-        publicId: device?.publicId ?? publicDeviceId(session.deviceId, context.config.tracker.cookieSecret),
+        publicId:
+          device?.publicId ?? publicDeviceId(session.deviceId, context.config.tracker.cookieSecret),
         browser: device?.browser ?? 'Unknown',
         os: device?.os ?? 'Unknown',
       },

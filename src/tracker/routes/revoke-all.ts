@@ -8,7 +8,11 @@ import { csrfProtection } from '../security/csrf.ts';
 import { requireSession } from '../security/guards.ts';
 import { actorOf } from '../services/audit.ts';
 import { endSession } from '../services/logout.ts';
-import { revokeMany, type RevocationTarget, type RevokeManySummary } from '../services/revocation.ts';
+import {
+  revokeMany,
+  type RevocationTarget,
+  type RevokeManySummary,
+} from '../services/revocation.ts';
 import { listAllIssued } from '../services/revoke-all.ts';
 
 /**
@@ -17,13 +21,20 @@ import { listAllIssued } from '../services/revoke-all.ts';
  * unreachable server still gets a normal JSON error response. The session cookie cannot be
  * cleared once the stream has started, so GET /auth/logged-out clears it when the logout returns.
  */
-export async function revokeAllRoutes(app: FastifyInstance, context: TrackerContext): Promise<void> {
-  app.post('/api/revoke-all', { preHandler: csrfProtection(context.config.tracker.publicUrl) }, async (request, reply) => {
-    const session = requireSession(request);
-    const targets = await listAllIssued(context, session.username);
-    void streamRevokeAll(context, request, reply, session, targets);
-    return reply;
-  });
+export async function revokeAllRoutes(
+  app: FastifyInstance,
+  context: TrackerContext,
+): Promise<void> {
+  app.post(
+    '/api/revoke-all',
+    { preHandler: csrfProtection(context.config.tracker.publicUrl) },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const targets = await listAllIssued(context, session.username);
+      void streamRevokeAll(context, request, reply, session, targets);
+      return reply;
+    },
+  );
 }
 
 async function streamRevokeAll(
@@ -37,11 +48,15 @@ async function streamRevokeAll(
   try {
     stream.write({ type: 'start', total: targets.length });
     const summary = await revokeTargets(context, request, session, targets, stream);
-    const logoutUrl = summary.failed.length === 0 ? (await endSession(context, session)).logoutUrl : null;
+    const logoutUrl =
+      summary.failed.length === 0 ? (await endSession(context, session)).logoutUrl : null;
     stream.write(endLine(summary, logoutUrl));
     logSummary(request, session, summary);
   } catch (error) {
-    request.log.error({ username: session.username, error: errorLogFields(error, { stack: !isAppError(error) }) }, 'revoke-all failed');
+    request.log.error(
+      { username: session.username, error: errorLogFields(error, { stack: !isAppError(error) }) },
+      'revoke-all failed',
+    );
     stream.write({ type: 'error', error: publicError(error) });
   } finally {
     stream.end();
@@ -70,7 +85,12 @@ function endLine(summary: RevokeManySummary, logoutUrl: string | null): Record<s
     type: 'end',
     revoked: summary.revoked,
     alreadyRevoked: summary.alreadyRevoked,
-    failed: summary.failed.map(({ id, delegationId, clientId, message }) => ({ id, delegationId, clientId, message })),
+    failed: summary.failed.map(({ id, delegationId, clientId, message }) => ({
+      id,
+      delegationId,
+      clientId,
+      message,
+    })),
     logoutUrl,
   };
 }
@@ -90,5 +110,8 @@ function logSummary(request: FastifyRequest, session: Session, summary: RevokeMa
 
 function publicError(error: unknown): { code: string; message: string } {
   if (isAppError(error)) return { code: error.code, message: error.message };
-  return { code: 'internal_error', message: 'Revoking stopped because of an unexpected error. Reload the list and try again.' };
+  return {
+    code: 'internal_error',
+    message: 'Revoking stopped because of an unexpected error. Reload the list and try again.',
+  };
 }

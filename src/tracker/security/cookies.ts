@@ -23,7 +23,9 @@ export interface CookiePolicy {
  * Builds the cookie policy. Over HTTPS the session cookie takes the `__Host-` prefix, which makes
  * browsers require Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or widen it.
  */
-export function cookiePolicy(tracker: Pick<TrackerConfig, 'publicUrl' | 'sessionTtlSeconds'>): CookiePolicy {
+export function cookiePolicy(
+  tracker: Pick<TrackerConfig, 'publicUrl' | 'sessionTtlSeconds'>,
+): CookiePolicy {
   const secure = new URL(tracker.publicUrl).protocol === 'https:';
   return {
     names: { session: secure ? '__Host-st_session' : 'st_session', device: DEVICE_COOKIE },
@@ -36,16 +38,25 @@ function baseOptions(policy: CookiePolicy): CookieSerializeOptions {
   return { httpOnly: true, secure: policy.secure, sameSite: 'lax', path: '/' };
 }
 
-export function readSessionCookie(request: FastifyRequest, policy: CookiePolicy): string | undefined {
+export function readSessionCookie(
+  request: FastifyRequest,
+  policy: CookiePolicy,
+): string | undefined {
   return request.cookies[policy.names.session] || undefined;
 }
 
-export function readDeviceCookie(request: FastifyRequest, policy: CookiePolicy): string | undefined {
+export function readDeviceCookie(
+  request: FastifyRequest,
+  policy: CookiePolicy,
+): string | undefined {
   return request.cookies[policy.names.device] || undefined;
 }
 
 export function setSessionCookie(reply: FastifyReply, policy: CookiePolicy, value: string): void {
-  reply.setCookie(policy.names.session, value, { ...baseOptions(policy), maxAge: policy.sessionMaxAgeSeconds });
+  reply.setCookie(policy.names.session, value, {
+    ...baseOptions(policy),
+    maxAge: policy.sessionMaxAgeSeconds,
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply, policy: CookiePolicy): void {
@@ -53,5 +64,8 @@ export function clearSessionCookie(reply: FastifyReply, policy: CookiePolicy): v
 }
 
 export function setDeviceCookie(reply: FastifyReply, policy: CookiePolicy, value: string): void {
-  reply.setCookie(policy.names.device, value, { ...baseOptions(policy), maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+  reply.setCookie(policy.names.device, value, {
+    ...baseOptions(policy),
+    maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+  });
 }

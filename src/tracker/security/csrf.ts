@@ -19,7 +19,10 @@ export interface CsrfOptions {
  * equal the session's token, compared in constant time. Without a session, a sign-in route needs `pre-session` (else
  * 403) and any other route gets 401.
  */
-export function csrfProtection(publicUrl: string, options: CsrfOptions = {}): preHandlerAsyncHookHandler {
+export function csrfProtection(
+  publicUrl: string,
+  options: CsrfOptions = {},
+): preHandlerAsyncHookHandler {
   const expectedOrigin = new URL(publicUrl).origin;
 
   return async function verifyCsrf(request) {
@@ -28,23 +31,28 @@ export function csrfProtection(publicUrl: string, options: CsrfOptions = {}): pr
     const sent = headerValue(request, CSRF_HEADER);
     if (options.allowPreSession && sent === PRE_SESSION_TOKEN) return;
 
-    if (!request.session && options.allowPreSession) throw TrackerErrors.csrfRejected('X-CSRF-Token is not pre-session');
+    if (!request.session && options.allowPreSession)
+      throw TrackerErrors.csrfRejected('X-CSRF-Token is not pre-session');
     if (!request.session) throw TrackerErrors.notSignedIn();
     if (sent === undefined) throw TrackerErrors.csrfRejected('X-CSRF-Token header missing');
-    if (!safeEqual(sent, request.session.csrfToken)) throw TrackerErrors.csrfRejected('X-CSRF-Token does not match the session');
+    if (!safeEqual(sent, request.session.csrfToken))
+      throw TrackerErrors.csrfRejected('X-CSRF-Token does not match the session');
   };
 }
 
 function checkOrigin(request: FastifyRequest, expectedOrigin: string): void {
   const origin = headerValue(request, 'origin');
   if (origin !== undefined) {
-    if (origin !== expectedOrigin) throw TrackerErrors.csrfRejected(`Origin ${origin} is not ${expectedOrigin}`);
+    if (origin !== expectedOrigin)
+      throw TrackerErrors.csrfRejected(`Origin ${origin} is not ${expectedOrigin}`);
     return;
   }
 
   const fetchSite = headerValue(request, 'sec-fetch-site');
   if (fetchSite !== 'same-origin') {
-    throw TrackerErrors.csrfRejected(`no Origin header and Sec-Fetch-Site is ${fetchSite ?? 'missing'}`);
+    throw TrackerErrors.csrfRejected(
+      `no Origin header and Sec-Fetch-Site is ${fetchSite ?? 'missing'}`,
+    );
   }
 }
 

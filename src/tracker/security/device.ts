@@ -16,14 +16,21 @@ export interface DeviceIdentity {
 }
 
 /** Returns the browser's device identity from its cookie, or null when it has none. */
-export function currentDevice(request: FastifyRequest, context: TrackerContext): DeviceIdentity | null {
+export function currentDevice(
+  request: FastifyRequest,
+  context: TrackerContext,
+): DeviceIdentity | null {
   const id = readDeviceCookie(request, cookiePolicy(context.config.tracker));
   if (!id || !DEVICE_ID_PATTERN.test(id)) return null;
   return { id, publicId: publicDeviceId(id, context.config.tracker.cookieSecret) };
 }
 
 /** Returns the browser's device identity, setting a new device cookie when it has none. */
-export function ensureDevice(request: FastifyRequest, reply: FastifyReply, context: TrackerContext): DeviceIdentity {
+export function ensureDevice(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: TrackerContext,
+): DeviceIdentity {
   const existing = currentDevice(request, context);
   if (existing) return existing;
 

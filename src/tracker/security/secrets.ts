@@ -15,7 +15,11 @@ export function hashCookieValue(value: string): string {
  * 16 bytes (22 base64url characters). The server and SCIM readers see only this value.
  */
 export function publicDeviceId(privateId: string, cookieSecret: Buffer): string {
-  return createHmac('sha256', cookieSecret).update(privateId).digest().subarray(0, 16).toString('base64url');
+  return createHmac('sha256', cookieSecret)
+    .update(privateId)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
 
 /** Compares two strings in constant time for equal lengths; different lengths are unequal. */

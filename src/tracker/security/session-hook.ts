@@ -27,7 +27,10 @@ export function installSessionHook(app: FastifyInstance, context: TrackerContext
 
     const session = await context.store.getSession(hashCookieValue(cookie));
     const device = currentDevice(request, context);
-    const valid = session !== null && session.expiresAt.getTime() > Date.now() && session.deviceId === device?.id;
+    const valid =
+      session !== null &&
+      session.expiresAt.getTime() > Date.now() &&
+      session.deviceId === device?.id;
     if (valid) request.session = session;
   });
 }

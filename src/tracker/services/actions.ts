@@ -19,7 +19,11 @@ export interface RefreshOutcome {
  * a store lock per delegation, so two refreshes never send the same refresh token: with rotation
  * the second would fail, and Curity revokes the whole delegation when a public client replays one.
  */
-export async function refreshDelegation(context: TrackerContext, session: Session, scimId: string): Promise<RefreshOutcome> {
+export async function refreshDelegation(
+  context: TrackerContext,
+  session: Session,
+  scimId: string,
+): Promise<RefreshOutcome> {
   const delegation = await loadOwnDelegation(context, session, scimId);
   await loadTokensHere(context, session, delegation);
 
@@ -28,7 +32,11 @@ export async function refreshDelegation(context: TrackerContext, session: Sessio
   );
 }
 
-async function refreshHoldingLock(context: TrackerContext, session: Session, delegation: Delegation): Promise<RefreshOutcome> {
+async function refreshHoldingLock(
+  context: TrackerContext,
+  session: Session,
+  delegation: Delegation,
+): Promise<RefreshOutcome> {
   const tokens = await loadTokensHere(context, session, delegation);
   if (!tokens.refreshToken) throw TrackerErrors.noRefreshToken();
   const audit = (result: 'succeeded' | 'failed', detail?: string) =>
@@ -51,7 +59,8 @@ async function refreshHoldingLock(context: TrackerContext, session: Session, del
     const code = isAppError(error) ? error.code : 'unexpected';
     await audit('failed', code);
     // The relying party reports `invalid_grant` as 409 delegation_ended: the tokens are dead.
-    if (isAppError(error) && error.code === 'delegation_ended') await context.store.deleteTokens(delegation.delegationId);
+    if (isAppError(error) && error.code === 'delegation_ended')
+      await context.store.deleteTokens(delegation.delegationId);
     throw error;
   }
 
@@ -64,7 +73,11 @@ async function refreshHoldingLock(context: TrackerContext, session: Session, del
     updatedAt: new Date(),
   });
   await audit('succeeded');
-  await context.store.publish({ type: 'delegation-refreshed', owner: delegation.owner, delegationId: delegation.delegationId });
+  await context.store.publish({
+    type: 'delegation-refreshed',
+    owner: delegation.owner,
+    delegationId: delegation.delegationId,
+  });
 
   return {
     delegationId: delegation.delegationId,
@@ -74,7 +87,13 @@ async function refreshHoldingLock(context: TrackerContext, session: Session, del
 }
 
 export type IntrospectionView =
-  | { active: true; mode: IntrospectionMode; claims: Record<string, unknown>; verified?: true; maxAgeSeconds?: number }
+  | {
+      active: true;
+      mode: IntrospectionMode;
+      claims: Record<string, unknown>;
+      verified?: true;
+      maxAgeSeconds?: number;
+    }
   | { active: false; mode: IntrospectionMode };
 
 /**

@@ -5,7 +5,11 @@ import type { Config } from '../../config/load.ts';
  * configured ID token claim. A claim matches when it equals the value or is an array containing it
  * (as `groups` is).
  */
-export function isAdministrator(admin: Config['admin'], username: string, claims: Record<string, unknown>): boolean {
+export function isAdministrator(
+  admin: Config['admin'],
+  username: string,
+  claims: Record<string, unknown>,
+): boolean {
   if (admin.usernames.includes(username)) return true;
   if (!admin.claim) return false;
 

@@ -11,6 +11,9 @@ export function actorOf(session: Session): Actor {
 }
 
 /** Fills the actor fields of an audit entry. */
-export function auditEntry(actor: Actor, entry: Omit<AuditEntryInput, 'actor' | 'actorIsAdmin'>): AuditEntryInput {
+export function auditEntry(
+  actor: Actor,
+  entry: Omit<AuditEntryInput, 'actor' | 'actorIsAdmin'>,
+): AuditEntryInput {
   return { actor: actor.username, actorIsAdmin: actor.isAdmin, ...entry };
 }

@@ -39,7 +39,8 @@ export interface DelegationListView {
 
 export const REASONS = {
   anotherBrowser: 'Made in another browser: its tokens are not held here.',
-  anotherApplication: 'Made by an application this tracker does not sign in to, so it holds no tokens for it.',
+  anotherApplication:
+    'Made by an application this tracker does not sign in to, so it holds no tokens for it.',
   notHeld: 'This browser no longer holds tokens for it; sign in again to get new ones.',
   noRefreshToken: 'The server issued no refresh token for it.',
 } as const;
@@ -72,11 +73,23 @@ export async function listOwnDelegations(
       thisBrowser: delegation.userAgentId === thisPublicId,
     }),
   );
-  return { items, totalResults: result.totalResults, startIndex: result.startIndex, itemsPerPage: result.itemsPerPage };
+  return {
+    items,
+    totalResults: result.totalResults,
+    startIndex: result.startIndex,
+    itemsPerPage: result.itemsPerPage,
+  };
 }
 
-async function devicesOf(context: TrackerContext, delegations: Delegation[]): Promise<Map<string, Device>> {
-  const publicIds = [...new Set(delegations.flatMap((delegation) => (delegation.userAgentId ? [delegation.userAgentId] : [])))];
+async function devicesOf(
+  context: TrackerContext,
+  delegations: Delegation[],
+): Promise<Map<string, Device>> {
+  const publicIds = [
+    ...new Set(
+      delegations.flatMap((delegation) => (delegation.userAgentId ? [delegation.userAgentId] : [])),
+    ),
+  ];
   if (publicIds.length === 0) return new Map();
   const devices = await context.store.getDevicesByPublicId(publicIds);
   return new Map(devices.map((device) => [device.publicId, device]));
@@ -90,10 +103,13 @@ async function tokensHeldHere(
 ): Promise<Map<string, DelegationTokens>> {
   const storedForDevice = new Set(await context.store.listTokenDelegationIds(session.deviceId));
   const onPage = delegations.filter((delegation) => storedForDevice.has(delegation.delegationId));
-  const found = await Promise.all(onPage.map((delegation) => context.store.getTokens(delegation.delegationId)));
+  const found = await Promise.all(
+    onPage.map((delegation) => context.store.getTokens(delegation.delegationId)),
+  );
   const tokens = new Map<string, DelegationTokens>();
   for (const entry of found) {
-    if (entry && entry.deviceId === session.deviceId && entry.owner === session.username) tokens.set(entry.delegationId, entry);
+    if (entry && entry.deviceId === session.deviceId && entry.owner === session.username)
+      tokens.set(entry.delegationId, entry);
   }
   return tokens;
 }
@@ -116,7 +132,9 @@ function describeDelegation(delegation: Delegation, extra: Enrichment): Delegati
     scope: delegation.scope,
     created: delegation.created ?? null,
     expires: delegation.expires ?? null,
-    device: extra.device ? { publicId: extra.device.publicId, browser: extra.device.browser, os: extra.device.os } : null,
+    device: extra.device
+      ? { publicId: extra.device.publicId, browser: extra.device.browser, os: extra.device.os }
+      : null,
     thisBrowser: extra.thisBrowser,
     actions: actionsFor(extra),
   };
@@ -124,7 +142,9 @@ function describeDelegation(delegation: Delegation, extra: Enrichment): Delegati
 
 function actionsFor(extra: Enrichment): DelegationView['actions'] {
   if (extra.tokens) {
-    const refresh = extra.tokens.refreshToken ? { allowed: true } : { allowed: false, reason: REASONS.noRefreshToken };
+    const refresh = extra.tokens.refreshToken
+      ? { allowed: true }
+      : { allowed: false, reason: REASONS.noRefreshToken };
     return { refresh, introspect: { allowed: true } };
   }
 

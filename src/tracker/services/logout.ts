@@ -11,10 +11,18 @@ export function postLogoutRedirectUri(context: TrackerContext): string {
  * Ends the local session first, so the user is signed out here even when the authorization server
  * cannot be reached, then builds the URL that ends the single sign-on session at the server.
  */
-export async function endSession(context: TrackerContext, session: Session): Promise<{ logoutUrl: string }> {
+export async function endSession(
+  context: TrackerContext,
+  session: Session,
+): Promise<{ logoutUrl: string }> {
   await context.store.deleteSession(session.idHash);
   await context.store.appendAudit(
-    auditEntry(actorOf(session), { action: 'logout', owner: session.username, clientId: session.clientId, result: 'succeeded' }),
+    auditEntry(actorOf(session), {
+      action: 'logout',
+      owner: session.username,
+      clientId: session.clientId,
+      result: 'succeeded',
+    }),
   );
 
   const logoutUrl = await context.relyingParty.logoutUrl({

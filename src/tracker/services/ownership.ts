@@ -20,29 +20,51 @@ export type OwnDelegation = { state: 'issued'; delegation: Delegation } | { stat
  * a revocation recorded there makes it `ended`. Unknown ids and other users' delegations get the
  * same 404 `delegation_not_found`, so the answer reveals nothing about other users.
  */
-export async function findOwnDelegation(context: TrackerContext, session: Session, scimId: string): Promise<OwnDelegation> {
+export async function findOwnDelegation(
+  context: TrackerContext,
+  session: Session,
+  scimId: string,
+): Promise<OwnDelegation> {
   const delegation = await context.directory.get(scimId);
   if (delegation && delegation.owner !== session.username) throw TrackerErrors.delegationNotFound();
   if (delegation && delegation.status === 'issued') return { state: 'issued', delegation };
-  if (delegation || (await wasRevokedByTracker(context, session.username, scimId))) return { state: 'ended' };
+  if (delegation || (await wasRevokedByTracker(context, session.username, scimId)))
+    return { state: 'ended' };
   throw TrackerErrors.delegationNotFound();
 }
 
 /** Returns the user's issued delegation, or throws 409 `delegation_ended` or 404 `delegation_not_found`. */
-export async function loadOwnDelegation(context: TrackerContext, session: Session, scimId: string): Promise<Delegation> {
+export async function loadOwnDelegation(
+  context: TrackerContext,
+  session: Session,
+  scimId: string,
+): Promise<Delegation> {
   const found = await findOwnDelegation(context, session, scimId);
   if (found.state === 'ended') throw TrackerErrors.delegationEnded('revoked before this request');
   return found.delegation;
 }
 
-async function wasRevokedByTracker(context: TrackerContext, owner: string, scimId: string): Promise<boolean> {
-  const entries = await context.store.queryAudit({ owner, result: 'succeeded', limit: AUDIT_LOOKBACK });
+async function wasRevokedByTracker(
+  context: TrackerContext,
+  owner: string,
+  scimId: string,
+): Promise<boolean> {
+  const entries = await context.store.queryAudit({
+    owner,
+    result: 'succeeded',
+    limit: AUDIT_LOOKBACK,
+  });
   return entries.some((entry) => entry.scimId === scimId && REVOKE_ACTIONS.has(entry.action));
 }
 
 /** Returns the tokens of `delegation` held for this session's browser, or throws 400 `no_tokens_here`. */
-export async function loadTokensHere(context: TrackerContext, session: Session, delegation: Delegation): Promise<DelegationTokens> {
+export async function loadTokensHere(
+  context: TrackerContext,
+  session: Session,
+  delegation: Delegation,
+): Promise<DelegationTokens> {
   const tokens = await context.store.getTokens(delegation.delegationId);
-  if (!tokens || tokens.deviceId !== session.deviceId || tokens.owner !== session.username) throw TrackerErrors.noTokensHere();
+  if (!tokens || tokens.deviceId !== session.deviceId || tokens.owner !== session.username)
+    throw TrackerErrors.noTokensHere();
   return tokens;
 }

@@ -84,7 +84,11 @@ export async function revokeOwnDelegation(
 ): Promise<RevokeResult> {
   const found = await findOwnDelegation(context, session, scimId);
   if (found.state === 'ended') return 'already-revoked';
-  return revokeDelegation(context, found.delegation, { actor: actorOf(session), action: 'revoke', correlationId });
+  return revokeDelegation(context, found.delegation, {
+    actor: actorOf(session),
+    action: 'revoke',
+    correlationId,
+  });
 }
 
 export interface RevokeManyProgress {
@@ -129,10 +133,17 @@ export async function revokeMany(
   options: RevokeManyOptions,
 ): Promise<RevokeManySummary> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-    throw new RangeError(`revokeMany: concurrency must be a positive integer, got ${options.concurrency}.`);
+    throw new RangeError(
+      `revokeMany: concurrency must be a positive integer, got ${options.concurrency}.`,
+    );
   }
 
-  const summary: RevokeManySummary = { total: targets.length, revoked: 0, alreadyRevoked: 0, failed: [] };
+  const summary: RevokeManySummary = {
+    total: targets.length,
+    revoked: 0,
+    alreadyRevoked: 0,
+    failed: [],
+  };
   let next = 0;
   let done = 0;
 
@@ -143,7 +154,15 @@ export async function revokeMany(
       else summary.alreadyRevoked += 1;
     } catch (error) {
       summary.failed.push(describeFailure(target, error));
-      options.log.warn({ scimId: target.id, delegationId: target.delegationId, owner: target.owner, error: errorLogFields(error) }, 'revocation failed');
+      options.log.warn(
+        {
+          scimId: target.id,
+          delegationId: target.delegationId,
+          owner: target.owner,
+          error: errorLogFields(error),
+        },
+        'revocation failed',
+      );
     }
     done += 1;
     options.onProgress?.({ done, failed: summary.failed.length, total: summary.total });
@@ -156,13 +175,24 @@ export async function revokeMany(
       await revokeOne(target);
     }
   };
-  const workers = Array.from({ length: Math.min(options.concurrency, targets.length) }, () => worker());
+  const workers = Array.from({ length: Math.min(options.concurrency, targets.length) }, () =>
+    worker(),
+  );
   await Promise.all(workers);
   return summary;
 }
 
 function describeFailure(target: RevocationTarget, error: unknown): RevocationFailure {
-  const base = { id: target.id, delegationId: target.delegationId, owner: target.owner, clientId: target.clientId };
+  const base = {
+    id: target.id,
+    delegationId: target.delegationId,
+    owner: target.owner,
+    clientId: target.clientId,
+  };
   if (isAppError(error)) return { ...base, code: error.code, message: error.message };
-  return { ...base, code: 'internal_error', message: 'Revocation failed because of an unexpected error; try again.' };
+  return {
+    ...base,
+    code: 'internal_error',
+    message: 'Revocation failed because of an unexpected error; try again.',
+  };
 }

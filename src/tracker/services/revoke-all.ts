@@ -13,7 +13,12 @@ export async function listAllIssued(context: TrackerContext, owner: string): Pro
   let startIndex = 1;
 
   for (;;) {
-    const page = await context.directory.list({ owner, status: 'issued', startIndex, count: pageSize });
+    const page = await context.directory.list({
+      owner,
+      status: 'issued',
+      startIndex,
+      count: pageSize,
+    });
     const before = byId.size;
     for (const delegation of page.items) byId.set(delegation.id, delegation);
 

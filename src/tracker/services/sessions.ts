@@ -23,7 +23,10 @@ export interface StartedSession {
  * Replaces the browser's session with a new one: a new id and a new CSRF token, so an id or token
  * planted or seen before sign-in is useless afterwards (session fixation).
  */
-export async function rotateSession(store: TrackerStore, input: NewSessionInput): Promise<StartedSession> {
+export async function rotateSession(
+  store: TrackerStore,
+  input: NewSessionInput,
+): Promise<StartedSession> {
   if (input.previousIdHash) await store.deleteSession(input.previousIdHash);
   await store.deleteSessionsOfDevice(input.deviceId);
 

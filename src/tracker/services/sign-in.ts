@@ -24,7 +24,10 @@ export interface StartSignInInput {
 }
 
 /** Starts the authorization code flow for one client and returns the URL to send the browser to. */
-export async function startSignIn(context: TrackerContext, input: StartSignInInput): Promise<{ authorizationUrl: string }> {
+export async function startSignIn(
+  context: TrackerContext,
+  input: StartSignInInput,
+): Promise<{ authorizationUrl: string }> {
   const known = context.relyingParty.clients().some((client) => client.id === input.clientId);
   if (!known) throw TrackerErrors.unknownClient(input.clientId);
 
@@ -54,13 +57,19 @@ export interface CallbackInput {
  * Finishes a sign-in at the redirect URI. The transaction is taken (deleted) before the code is
  * exchanged, so a state value works once, and it must belong to the device that started it.
  */
-export async function completeSignIn(context: TrackerContext, input: CallbackInput): Promise<CallbackOutcome> {
+export async function completeSignIn(
+  context: TrackerContext,
+  input: CallbackInput,
+): Promise<CallbackOutcome> {
   try {
     const transaction = await takeTransaction(context, input.callbackUrl.searchParams.get('state'));
     if (!transaction) return notice('login_expired');
     const device = input.device;
     if (!device || transaction.deviceId !== device.id) {
-      input.log.warn({ clientId: transaction.clientId }, 'sign-in callback from another device than the one that started it');
+      input.log.warn(
+        { clientId: transaction.clientId },
+        'sign-in callback from another device than the one that started it',
+      );
       return notice('login_expired');
     }
     if (input.callbackUrl.searchParams.has('error')) {
@@ -71,10 +80,27 @@ export async function completeSignIn(context: TrackerContext, input: CallbackInp
     const result = await exchangeCode(context, input.callbackUrl, transaction, device);
     const username = result.claims.sub;
     const delegationId = await learnDelegationId(context, result);
-    await saveSignInTokens(context, { result, delegationId, username, clientId: transaction.clientId, device });
+    await saveSignInTokens(context, {
+      result,
+      delegationId,
+      username,
+      clientId: transaction.clientId,
+      device,
+    });
     await recordDevice(context.store, device, input.userAgent);
-    const started = await startSession(context, { result, username, clientId: transaction.clientId, device, previousSessionIdHash: input.previousSessionIdHash });
-    await recordSignIn(context, { username, delegationId, clientId: transaction.clientId, isAdmin: started.session.isAdmin });
+    const started = await startSession(context, {
+      result,
+      username,
+      clientId: transaction.clientId,
+      device,
+      previousSessionIdHash: input.previousSessionIdHash,
+    });
+    await recordSignIn(context, {
+      username,
+      delegationId,
+      clientId: transaction.clientId,
+      isAdmin: started.session.isAdmin,
+    });
 
     input.log.info({ username, clientId: transaction.clientId, delegationId }, 'signed in');
     return { kind: 'signed-in', ...started };
@@ -131,14 +157,22 @@ async function learnDelegationId(context: TrackerContext, result: SignInResult):
   const introspection = await context.relyingParty.introspect(result.tokens.accessToken, 'json');
   const claim = introspection.active ? introspection.claims.delegationId : undefined;
   if (typeof claim !== 'string' || claim === '') {
-    throw new Error('Neither the token response nor introspection of the access token gave a delegation id.');
+    throw new Error(
+      'Neither the token response nor introspection of the access token gave a delegation id.',
+    );
   }
   return claim;
 }
 
 async function saveSignInTokens(
   context: TrackerContext,
-  input: { result: SignInResult; delegationId: string; username: string; clientId: string; device: DeviceIdentity },
+  input: {
+    result: SignInResult;
+    delegationId: string;
+    username: string;
+    clientId: string;
+    device: DeviceIdentity;
+  },
 ): Promise<void> {
   const { tokens } = input.result;
   await context.store.saveTokens({
@@ -155,7 +189,13 @@ async function saveSignInTokens(
 
 async function startSession(
   context: TrackerContext,
-  input: { result: SignInResult; username: string; clientId: string; device: DeviceIdentity; previousSessionIdHash: string | undefined },
+  input: {
+    result: SignInResult;
+    username: string;
+    clientId: string;
+    device: DeviceIdentity;
+    previousSessionIdHash: string | undefined;
+  },
 ) {
   return rotateSession(context.store, {
     username: input.username,
@@ -182,5 +222,9 @@ async function recordSignIn(
     clientId: input.clientId,
     result: 'succeeded',
   });
-  await context.store.publish({ type: 'delegation-created', owner: input.username, delegationId: input.delegationId });
+  await context.store.publish({
+    type: 'delegation-created',
+    owner: input.username,
+    delegationId: input.delegationId,
+  });
 }

@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 /** The Debian Chromium package; SESSION_TRACKER_CHROMIUM names another binary. */
 export const CHROMIUM_EXECUTABLE = process.env.SESSION_TRACKER_CHROMIUM ?? '/usr/bin/chromium';
@@ -57,14 +63,17 @@ export async function watchPage(page: Page, options: WatchOptions = {}): Promise
   // Chromium also logs violations to the console, but the event names the directive reliably.
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`);
+      console.error(
+        `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`,
+      );
     });
   });
 
   return {
     list,
     assertNone() {
-      if (list.length > 0) throw new Error(`The page reported ${list.length} problem(s):\n${list.join('\n')}`);
+      if (list.length > 0)
+        throw new Error(`The page reported ${list.length} problem(s):\n${list.join('\n')}`);
     },
   };
 }
@@ -86,7 +95,10 @@ export async function openPage(
   options: BrowserContextOptions & WatchOptions = {},
 ): Promise<OpenedPage> {
   const { allow, ...contextOptions } = options;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    ...contextOptions,
+  });
   const page = await context.newPage();
   const problems = await watchPage(page, allow ? { allow } : {});
   return { context, page, problems };

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { MockAuditEntry, MockDelegation, MockSession, MockState } from './data.ts';
-import { checkCsrf, MockError, page, positiveInteger, present, requireAdmin, streamRevocation } from './http.ts';
+import {
+  checkCsrf,
+  MockError,
+  page,
+  positiveInteger,
+  present,
+  requireAdmin,
+  streamRevocation,
+} from './http.ts';
 import { revokeOrFail } from './user-routes.ts';
 
 type Query = Record<string, string | undefined>;
@@ -28,19 +36,27 @@ export async function adminRoutes(app: FastifyInstance, state: MockState): Promi
     return { result };
   });
 
-  app.post<{ Body: { target?: Target; dryRun?: boolean } }>('/api/admin/bulk-revoke', async (request, reply) => {
-    const session = requireAdmin(state, request);
-    checkCsrf(request, session);
-    const targets = resolveTarget(state, request.body?.target);
+  app.post<{ Body: { target?: Target; dryRun?: boolean } }>(
+    '/api/admin/bulk-revoke',
+    async (request, reply) => {
+      const session = requireAdmin(state, request);
+      checkCsrf(request, session);
+      const targets = resolveTarget(state, request.body?.target);
 
-    if (request.body?.dryRun !== false) {
-      return { total: targets.length, users: tally(targets, 'owner', 'username'), clients: tally(targets, 'clientId', 'clientId') };
-    }
-    const operationId = randomUUID();
-    await streamRevocation(reply, { state, targets, operationId });
-    for (const delegation of targets) audit(state, session, 'bulk-revoke', delegation, operationId);
-    return reply;
-  });
+      if (request.body?.dryRun !== false) {
+        return {
+          total: targets.length,
+          users: tally(targets, 'owner', 'username'),
+          clients: tally(targets, 'clientId', 'clientId'),
+        };
+      }
+      const operationId = randomUUID();
+      await streamRevocation(reply, { state, targets, operationId });
+      for (const delegation of targets)
+        audit(state, session, 'bulk-revoke', delegation, operationId);
+      return reply;
+    },
+  );
 
   app.get<{ Params: { username: string } }>('/api/admin/users/:username', async (request) => {
     const session = requireAdmin(state, request);
@@ -48,7 +64,11 @@ export async function adminRoutes(app: FastifyInstance, state: MockState): Promi
     for (const delegation of state.issued(request.params.username)) {
       const view = present(state, delegation, session, false);
       const key = `${view.device?.publicId ?? ''}|${delegation.clientId}`;
-      const group = groups.get(key) ?? { device: view.device, clientId: delegation.clientId, items: [] };
+      const group = groups.get(key) ?? {
+        device: view.device,
+        clientId: delegation.clientId,
+        items: [],
+      };
       group.items.push(view);
       groups.set(key, group);
     }
@@ -69,7 +89,10 @@ export async function adminRoutes(app: FastifyInstance, state: MockState): Promi
     const entries = filterAudit(state.audit, request.query);
     const csv = request.query.format === 'csv';
     const body = csv
-      ? ['id,at,actor,action,result', ...entries.map((e) => `${e.id},${e.at},${e.actor},${e.action},${e.result}`)].join('\n')
+      ? [
+          'id,at,actor,action,result',
+          ...entries.map((e) => `${e.id},${e.at},${e.actor},${e.action},${e.result}`),
+        ].join('\n')
       : entries.map((entry) => JSON.stringify(entry)).join('\n');
     return reply
       .header('Content-Disposition', `attachment; filename="audit.${csv ? 'csv' : 'jsonl'}"`)
@@ -80,7 +103,11 @@ export async function adminRoutes(app: FastifyInstance, state: MockState): Promi
 
 function filterDelegations(all: MockDelegation[], query: Query): MockDelegation[] {
   if (query.user && query.userPrefix) {
-    throw new MockError(400, 'invalid_request', 'Invalid parameter "userPrefix": expected no value when "user" is set.');
+    throw new MockError(
+      400,
+      'invalid_request',
+      'Invalid parameter "userPrefix": expected no value when "user" is set.',
+    );
   }
   const status = query.status ?? 'issued';
   return all.filter(
@@ -96,7 +123,8 @@ function filterDelegations(all: MockDelegation[], query: Query): MockDelegation[
 
 function comparator(field: string, direction: number) {
   const key = field as keyof MockDelegation;
-  return (a: MockDelegation, b: MockDelegation) => String(a[key]).localeCompare(String(b[key])) * direction;
+  return (a: MockDelegation, b: MockDelegation) =>
+    String(a[key]).localeCompare(String(b[key])) * direction;
 }
 
 function resolveTarget(state: MockState, target: Target | undefined): MockDelegation[] {
@@ -111,13 +139,24 @@ function resolveTarget(state: MockState, target: Target | undefined): MockDelega
   }
   return state
     .issued()
-    .filter((d) => (!target.user || d.owner === target.user) && (!target.client || d.clientId === target.client));
+    .filter(
+      (d) =>
+        (!target.user || d.owner === target.user) &&
+        (!target.client || d.clientId === target.client),
+    );
 }
 
-function tally<K extends string>(delegations: MockDelegation[], field: 'owner' | 'clientId', name: K) {
+function tally<K extends string>(
+  delegations: MockDelegation[],
+  field: 'owner' | 'clientId',
+  name: K,
+) {
   const counts = new Map<string, number>();
-  for (const delegation of delegations) counts.set(delegation[field], (counts.get(delegation[field]) ?? 0) + 1);
-  return [...counts].map(([value, count]) => ({ [name]: value, count }) as Record<K, string> & { count: number });
+  for (const delegation of delegations)
+    counts.set(delegation[field], (counts.get(delegation[field]) ?? 0) + 1);
+  return [...counts].map(
+    ([value, count]) => ({ [name]: value, count }) as Record<K, string> & { count: number },
+  );
 }
 
 function filterAudit(entries: MockAuditEntry[], query: Query): MockAuditEntry[] {
@@ -134,7 +173,13 @@ function filterAudit(entries: MockAuditEntry[], query: Query): MockAuditEntry[] 
     );
 }
 
-function audit(state: MockState, session: MockSession, action: string, delegation: MockDelegation, correlationId?: string) {
+function audit(
+  state: MockState,
+  session: MockSession,
+  action: string,
+  delegation: MockDelegation,
+  correlationId?: string,
+) {
   state.appendAudit({
     actor: session.username,
     actorIsAdmin: true,

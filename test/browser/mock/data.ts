@@ -84,7 +84,13 @@ export class MockState {
     this.seed('janedoe', 'www', laptop.publicId, now - 3 * HOUR_MS, 70);
     this.seed('janedoe', 'www', null, now - 50 * HOUR_MS, 2);
     for (let index = 0; index < 7; index += 1) {
-      this.seed('larseriksson', index % 2 === 0 ? 'www' : 'www2', laptop.publicId, now - index * HOUR_MS, 30 + index);
+      this.seed(
+        'larseriksson',
+        index % 2 === 0 ? 'www' : 'www2',
+        laptop.publicId,
+        now - index * HOUR_MS,
+        30 + index,
+      );
     }
   }
 
@@ -124,7 +130,8 @@ export class MockState {
 
   issued(owner?: string): MockDelegation[] {
     return [...this.delegations.values()].filter(
-      (delegation) => delegation.status === 'issued' && (owner === undefined || delegation.owner === owner),
+      (delegation) =>
+        delegation.status === 'issued' && (owner === undefined || delegation.owner === owner),
     );
   }
 

@@ -24,31 +24,47 @@ export function sessionOf(state: MockState, request: FastifyRequest): MockSessio
 
 export function requireSession(state: MockState, request: FastifyRequest): MockSession {
   const session = sessionOf(state, request);
-  if (!session) throw new MockError(401, 'not_signed_in', 'You are not signed in. Sign in and try again.');
+  if (!session)
+    throw new MockError(401, 'not_signed_in', 'You are not signed in. Sign in and try again.');
   return session;
 }
 
 export function requireAdmin(state: MockState, request: FastifyRequest): MockSession {
   const session = requireSession(state, request);
-  if (!session.isAdmin) throw new MockError(403, 'not_admin', 'This page is for administrators only.');
+  if (!session.isAdmin)
+    throw new MockError(403, 'not_admin', 'This page is for administrators only.');
   return session;
 }
 
 /** Rejects a request without docs/api.md's CSRF header: the session's token, or `pre-session` on POST /api/login. */
-export function checkCsrf(request: FastifyRequest, session: MockSession | null, allowPreSession = false): void {
+export function checkCsrf(
+  request: FastifyRequest,
+  session: MockSession | null,
+  allowPreSession = false,
+): void {
   const header = request.headers['x-csrf-token'];
   const expected = session?.csrfToken ?? (allowPreSession ? 'pre-session' : undefined);
   if (header === undefined || header !== expected) {
-    throw new MockError(403, 'csrf_rejected', 'The request did not come from this site, so it was rejected.');
+    throw new MockError(
+      403,
+      'csrf_rejected',
+      'The request did not come from this site, so it was rejected.',
+    );
   }
 }
 
 /** Returns a delegation in docs/api.md's shape, with `actions` only for the user's own list. */
-export function present(state: MockState, delegation: MockDelegation, viewer: MockSession, withActions: boolean) {
+export function present(
+  state: MockState,
+  delegation: MockDelegation,
+  viewer: MockSession,
+  withActions: boolean,
+) {
   const devices = state.devicesByPublicId();
   const device = delegation.devicePublicId ? devices.get(delegation.devicePublicId) : undefined;
   const viewerDevice = state.devices.get(viewer.deviceId);
-  const thisBrowser = delegation.devicePublicId !== null && delegation.devicePublicId === viewerDevice?.publicId;
+  const thisBrowser =
+    delegation.devicePublicId !== null && delegation.devicePublicId === viewerDevice?.publicId;
 
   const view = {
     id: delegation.id,

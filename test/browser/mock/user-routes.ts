@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import Bowser from 'bowser';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MOCK_CLIENTS, MOCK_USERS, type MockDelegation, type MockDevice, type MockState } from './data.ts';
+import {
+  MOCK_CLIENTS,
+  MOCK_USERS,
+  type MockDelegation,
+  type MockDevice,
+  type MockState,
+} from './data.ts';
 import {
   checkCsrf,
   DEVICE_COOKIE,
@@ -62,7 +68,14 @@ export async function userRoutes(app: FastifyInstance, state: MockState): Promis
       deviceId: device.id,
     });
     state.seed(username, request.query.client_id, device.publicId, Date.now(), 24, device.id);
-    state.appendAudit({ actor: username, actorIsAdmin: user.isAdmin, action: 'sign-in', owner: username, clientId: request.query.client_id, result: 'succeeded' });
+    state.appendAudit({
+      actor: username,
+      actorIsAdmin: user.isAdmin,
+      action: 'sign-in',
+      owner: username,
+      clientId: request.query.client_id,
+      result: 'succeeded',
+    });
     state.notify(username);
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'lax' });
     return reply.redirect('/', 303);
@@ -75,16 +88,25 @@ export async function userRoutes(app: FastifyInstance, state: MockState): Promis
     return { logoutUrl: '/auth/logged-out' };
   });
 
-  app.get('/auth/logged-out', async (_request, reply) => reply.redirect('/?notice=logged_out', 303));
+  app.get('/auth/logged-out', async (_request, reply) =>
+    reply.redirect('/?notice=logged_out', 303),
+  );
 
-  app.get<{ Querystring: { startIndex?: string; count?: string } }>('/api/delegations', async (request) => {
-    const session = requireSession(state, request);
-    const items = state
-      .issued(session.username)
-      .sort((a, b) => a.created.localeCompare(b.created))
-      .map((delegation) => present(state, delegation, session, true));
-    return page(items, positiveInteger(request.query.startIndex, 1), positiveInteger(request.query.count, 50));
-  });
+  app.get<{ Querystring: { startIndex?: string; count?: string } }>(
+    '/api/delegations',
+    async (request) => {
+      const session = requireSession(state, request);
+      const items = state
+        .issued(session.username)
+        .sort((a, b) => a.created.localeCompare(b.created))
+        .map((delegation) => present(state, delegation, session, true));
+      return page(
+        items,
+        positiveInteger(request.query.startIndex, 1),
+        positiveInteger(request.query.count, 50),
+      );
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/api/delegations/:id/refresh', async (request) => {
     const session = requireSession(state, request);
@@ -147,7 +169,8 @@ export async function userRoutes(app: FastifyInstance, state: MockState): Promis
     const session = requireSession(state, request);
     const stream = new PassThrough();
     const stop = state.onChange((owner) => {
-      if (session.isAdmin || owner === session.username) stream.write(`event: change\ndata: {"owner":"${owner}"}\n\n`);
+      if (session.isAdmin || owner === session.username)
+        stream.write(`event: change\ndata: {"owner":"${owner}"}\n\n`);
     });
     reply.raw.once('close', () => {
       stop();
@@ -162,15 +185,26 @@ function ownHeld(state: MockState, id: string, username: string, deviceId: strin
   const delegation = state.delegations.get(id);
   if (!delegation || delegation.owner !== username) throw notFound();
   if (delegation.status !== 'issued') {
-    throw new MockError(409, 'delegation_ended', 'That session has ended at the authorization server. Reload the list.');
+    throw new MockError(
+      409,
+      'delegation_ended',
+      'That session has ended at the authorization server. Reload the list.',
+    );
   }
   if (delegation.tokensHeldBy !== deviceId) {
-    throw new MockError(400, 'no_tokens_here', 'This browser holds no tokens for that session, so it cannot act on them here.');
+    throw new MockError(
+      400,
+      'no_tokens_here',
+      'This browser holds no tokens for that session, so it cannot act on them here.',
+    );
   }
   return delegation;
 }
 
-export function revokeOrFail(state: MockState, delegation: MockDelegation): 'revoked' | 'already-revoked' {
+export function revokeOrFail(
+  state: MockState,
+  delegation: MockDelegation,
+): 'revoked' | 'already-revoked' {
   try {
     return state.revoke(delegation);
   } catch (error) {
@@ -179,7 +213,11 @@ export function revokeOrFail(state: MockState, delegation: MockDelegation): 'rev
 }
 
 function notFound(): MockError {
-  return new MockError(404, 'delegation_not_found', 'No such session was found among yours. It may have ended already; reload the list.');
+  return new MockError(
+    404,
+    'delegation_not_found',
+    'No such session was found among yours. It may have ended already; reload the list.',
+  );
 }
 
 function endSession(state: MockState, request: FastifyRequest, reply: FastifyReply): void {
@@ -193,8 +231,15 @@ function deviceOf(state: MockState, request: FastifyRequest, reply: FastifyReply
   if (existing) return existing;
 
   const parsed = Bowser.parse(request.headers['user-agent'] ?? '');
-  const browser = [parsed.browser.name ?? 'Unknown', parsed.browser.version?.split('.')[0]].filter(Boolean).join(' ');
+  const browser = [parsed.browser.name ?? 'Unknown', parsed.browser.version?.split('.')[0]]
+    .filter(Boolean)
+    .join(' ');
   const device = state.addDevice(browser, parsed.os.name ?? 'Unknown');
-  reply.setCookie(DEVICE_COOKIE, device.id, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+  reply.setCookie(DEVICE_COOKIE, device.id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: 400 * 24 * 3600,
+  });
   return device;
 }

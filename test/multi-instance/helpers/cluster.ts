@@ -52,13 +52,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const count = options.instances ?? 2;
   const folder = mkdtempSync(join(tmpdir(), 'session-tracker-cluster-'));
   clusters += 1;
-  const databaseUrl = await createDatabase(options.postgres.url, `cluster_${process.pid}_${clusters}`);
+  const databaseUrl = await createDatabase(
+    options.postgres.url,
+    `cluster_${process.pid}_${clusters}`,
+  );
   const proxy = await startRoundRobinProxy();
   const configs = await instanceConfigs(count, folder, databaseUrl, proxy.url, options.overrides);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const extraStores: TrackerStore[] = [];
 
-  const idp = await startEmbeddedServer(configs[0]!.idp, { logger: logger.child({ component: 'idp' }) });
+  const idp = await startEmbeddedServer(configs[0]!.idp, {
+    logger: logger.child({ component: 'idp' }),
+  });
   let instances: RunningTracker[] = [];
   const startAll = async () => {
     instances = await startInstances(configs, logger);
@@ -198,6 +203,9 @@ export async function signInThrough(
   browser: PinnedBrowser = new PinnedBrowser(cluster.publicUrl),
 ): Promise<PinnedBrowser> {
   const anyInstance = cluster.instances[0]!;
-  await signIn({ trackerUrl: cluster.publicUrl, tracker: anyInstance }, { ...account, clientId, agent: browser });
+  await signIn(
+    { trackerUrl: cluster.publicUrl, tracker: anyInstance },
+    { ...account, clientId, agent: browser },
+  );
   return browser;
 }

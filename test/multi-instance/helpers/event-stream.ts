@@ -33,18 +33,26 @@ export class EventStream {
    * it sends the response, so every event published after this resolves is delivered.
    */
   static async open(browser: TestBrowser): Promise<EventStream> {
-    const response = await browser.fetch('/api/events', { headers: { accept: 'text/event-stream' } });
+    const response = await browser.fetch('/api/events', {
+      headers: { accept: 'text/event-stream' },
+    });
     if (response.status !== 200 || !response.body) {
       throw new Error(`GET /api/events returned ${response.status}: ${await response.text()}`);
     }
-    return new EventStream(response.body.getReader(), Number(response.headers.get(SERVED_BY_HEADER)));
+    return new EventStream(
+      response.body.getReader(),
+      Number(response.headers.get(SERVED_BY_HEADER)),
+    );
   }
 
   /**
    * Resolves with the first event, received so far or later, that matches `predicate`.
    * Rejects when the stream ends or after `waitMs` without one.
    */
-  async next(predicate: (event: ChangeEvent) => boolean, waitMs = DEFAULT_WAIT_MS): Promise<ChangeEvent> {
+  async next(
+    predicate: (event: ChangeEvent) => boolean,
+    waitMs = DEFAULT_WAIT_MS,
+  ): Promise<ChangeEvent> {
     const seen = this.events.find(predicate);
     if (seen) return seen;
     if (this.#ended) throw new Error(`The event stream ended; received: ${this.describe()}`);
@@ -60,7 +68,9 @@ export class EventStream {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
-        reject(new Error(`No matching change event within ${waitMs} ms; received: ${this.describe()}`));
+        reject(
+          new Error(`No matching change event within ${waitMs} ms; received: ${this.describe()}`),
+        );
       }, waitMs);
       this.#waiters.add(waiter);
     });
@@ -71,7 +81,9 @@ export class EventStream {
   }
 
   describe(): string {
-    return this.events.length === 0 ? '(none)' : this.events.map((event) => JSON.stringify(event)).join(', ');
+    return this.events.length === 0
+      ? '(none)'
+      : this.events.map((event) => JSON.stringify(event)).join(', ');
   }
 
   async #read(): Promise<void> {
@@ -98,7 +110,10 @@ export class EventStream {
   /** Parses one SSE block (WHATWG HTML, "Server-sent events"); comment lines start with ':'. */
   #receive(block: string): void {
     const lines = block.split('\n');
-    const type = lines.find((line) => line.startsWith('event:'))?.slice('event:'.length).trim();
+    const type = lines
+      .find((line) => line.startsWith('event:'))
+      ?.slice('event:'.length)
+      .trim();
     const data = lines
       .filter((line) => line.startsWith('data:'))
       .map((line) => line.slice('data:'.length).trimStart())

@@ -13,8 +13,16 @@ const ROUTES: AdminRoute[] = [
   { method: 'GET', path: '/api/admin/delegations' },
   { method: 'GET', path: '/api/admin/delegations?count=100000' },
   { method: 'DELETE', path: '/api/admin/delegations/REVMOjE' },
-  { method: 'POST', path: '/api/admin/bulk-revoke', body: { target: { user: 'janedoe' }, dryRun: true } },
-  { method: 'POST', path: '/api/admin/bulk-revoke', body: { target: { user: 'janedoe' }, dryRun: false } },
+  {
+    method: 'POST',
+    path: '/api/admin/bulk-revoke',
+    body: { target: { user: 'janedoe' }, dryRun: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/bulk-revoke',
+    body: { target: { user: 'janedoe' }, dryRun: false },
+  },
   { method: 'POST', path: '/api/admin/bulk-revoke', body: { nonsense: true } },
   { method: 'GET', path: '/api/admin/users/janedoe' },
   { method: 'GET', path: '/api/admin/audit' },
@@ -38,7 +46,10 @@ describe('admin API access', () => {
   for (const route of ROUTES) {
     it(`${route.method} ${route.path} without session is 401`, async () => {
       const anonymous = new TestBrowser(stack.trackerUrl);
-      const response = await anonymous.api(route.method, route.path, { body: route.body, csrf: 'pre-session' });
+      const response = await anonymous.api(route.method, route.path, {
+        body: route.body,
+        csrf: 'pre-session',
+      });
       await assertApiError(response, 401, 'not_signed_in');
     });
 
@@ -62,7 +73,11 @@ describe('admin API access', () => {
   describe('CSRF on state-changing routes', () => {
     const changing: AdminRoute[] = [
       { method: 'DELETE', path: '/api/admin/delegations/' },
-      { method: 'POST', path: '/api/admin/bulk-revoke', body: { target: { user: 'janedoe' }, dryRun: false } },
+      {
+        method: 'POST',
+        path: '/api/admin/bulk-revoke',
+        body: { target: { user: 'janedoe' }, dryRun: false },
+      },
     ];
 
     for (const route of changing) {
@@ -70,16 +85,32 @@ describe('admin API access', () => {
         const target = await janesDelegationId(admin);
         const path = route.method === 'DELETE' ? route.path + target : route.path;
 
-        await assertApiError(await admin.api(route.method, path, { body: route.body, csrf: null }), 403, 'csrf_rejected');
-        await assertApiError(await admin.api(route.method, path, { body: route.body, csrf: 'wrong-token' }), 403, 'csrf_rejected');
+        await assertApiError(
+          await admin.api(route.method, path, { body: route.body, csrf: null }),
+          403,
+          'csrf_rejected',
+        );
+        await assertApiError(
+          await admin.api(route.method, path, { body: route.body, csrf: 'wrong-token' }),
+          403,
+          'csrf_rejected',
+        );
         await assertApiError(
           await admin.api(route.method, path, { body: route.body, origin: 'http://evil.example' }),
           403,
           'csrf_rejected',
         );
-        await assertApiError(await admin.api(route.method, path, { body: route.body, origin: null }), 403, 'csrf_rejected');
+        await assertApiError(
+          await admin.api(route.method, path, { body: route.body, origin: null }),
+          403,
+          'csrf_rejected',
+        );
 
-        assert.equal(await janesDelegationId(admin), target, 'a rejected request revoked the delegation');
+        assert.equal(
+          await janesDelegationId(admin),
+          target,
+          'a rejected request revoked the delegation',
+        );
       });
     }
 

@@ -7,11 +7,16 @@ import { assertApiError, readNdjson, signInAs } from './support.ts';
 
 type AuditItem = Omit<AuditEntry, 'at'> & { at: string };
 
-async function auditPage(admin: TestBrowser, query: string): Promise<{ items: AuditItem[]; nextBeforeId: number | null }> {
+async function auditPage(
+  admin: TestBrowser,
+  query: string,
+): Promise<{ items: AuditItem[]; nextBeforeId: number | null }> {
   return admin.getJson(`/api/admin/audit?${query}`);
 }
 
-async function ownDelegations(browser: TestBrowser): Promise<{ id: string; clientId: string; delegationId: string }[]> {
+async function ownDelegations(
+  browser: TestBrowser,
+): Promise<{ id: string; clientId: string; delegationId: string }[]> {
   return (await browser.getJson('/api/delegations')).items;
 }
 
@@ -27,9 +32,18 @@ describe('audit trail', () => {
     const jane = await signInAs(stack, 'janedoe', 'www');
     const [first] = await ownDelegations(jane);
     assert.equal((await jane.api('POST', `/api/delegations/${first!.id}/refresh`)).status, 200);
-    assert.equal((await jane.api('POST', `/api/delegations/${first!.id}/introspect`, { body: { mode: 'json' } })).status, 200);
+    assert.equal(
+      (
+        await jane.api('POST', `/api/delegations/${first!.id}/introspect`, {
+          body: { mode: 'json' },
+        })
+      ).status,
+      200,
+    );
     await signInAs(stack, 'janedoe', 'www2', jane);
-    const second = (await ownDelegations(jane)).find((delegation) => delegation.clientId === 'www2')!;
+    const second = (await ownDelegations(jane)).find(
+      (delegation) => delegation.clientId === 'www2',
+    )!;
     assert.equal((await jane.api('DELETE', `/api/delegations/${second.id}`)).status, 200);
     const revokeAll = await readNdjson(await jane.api('POST', '/api/revoke-all'));
     assert.equal(revokeAll.at(-1)!.type, 'end');
@@ -41,11 +55,18 @@ describe('audit trail', () => {
     await signInAs(stack, 'larseriksson', 'www2', new TestBrowser(stack.trackerUrl));
 
     admin = await signInAs(stack, 'admin');
-    const larsPage = await admin.getJson('/api/admin/delegations?user=larseriksson&status=issued&sortBy=created');
+    const larsPage = await admin.getJson(
+      '/api/admin/delegations?user=larseriksson&status=issued&sortBy=created',
+    );
     assert.equal(larsPage.totalResults, 3);
-    assert.equal((await admin.api('DELETE', `/api/admin/delegations/${larsPage.items[0].id}`)).status, 200);
+    assert.equal(
+      (await admin.api('DELETE', `/api/admin/delegations/${larsPage.items[0].id}`)).status,
+      200,
+    );
     const bulk = await readNdjson(
-      await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: 'larseriksson' }, dryRun: false } }),
+      await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: 'larseriksson' }, dryRun: false },
+      }),
     );
     bulkOperationId = bulk[0]!.operationId;
   });
@@ -64,7 +85,10 @@ describe('audit trail', () => {
       'revoke-all:succeeded',
       'logout:succeeded',
     ]) {
-      assert.ok(actions.has(expected), `no ${expected} entry for janedoe; found ${[...actions].join(', ')}`);
+      assert.ok(
+        actions.has(expected),
+        `no ${expected} entry for janedoe; found ${[...actions].join(', ')}`,
+      );
     }
     assert.ok(items.every((entry) => entry.actor === 'janedoe' && entry.actorIsAdmin === false));
   });
@@ -89,7 +113,12 @@ describe('audit trail', () => {
 
   it('records bulk revoke under the operation id', async () => {
     const { items } = await auditPage(admin, 'actor=admin&action=bulk-revoke');
-    assert.deepEqual(items.map((entry) => entry.result).sort(), ['started', 'started', 'succeeded', 'succeeded']);
+    assert.deepEqual(items.map((entry) => entry.result).sort(), [
+      'started',
+      'started',
+      'succeeded',
+      'succeeded',
+    ]);
     assert.deepEqual(new Set(items.map((entry) => entry.clientId)), new Set(['www', 'www2']));
     for (const entry of items) {
       assert.equal(entry.correlationId, bulkOperationId);
@@ -107,9 +136,15 @@ describe('audit trail', () => {
     const started = await auditPage(admin, 'result=started&limit=500');
     assert.ok(started.items.length > 0);
     assert.ok(started.items.every((entry) => entry.result === 'started'));
-    assert.equal(started.items.length, all.items.filter((entry) => entry.result === 'started').length);
+    assert.equal(
+      started.items.length,
+      all.items.filter((entry) => entry.result === 'started').length,
+    );
 
-    const future = await auditPage(admin, `since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`);
+    const future = await auditPage(
+      admin,
+      `since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`,
+    );
     assert.deepEqual(future.items, []);
     const past = await auditPage(admin, 'until=2000-01-01');
     assert.deepEqual(past.items, []);
@@ -129,15 +164,33 @@ describe('audit trail', () => {
       assert.equal(page.nextBeforeId, page.items.at(-1)!.id);
       query = `limit=3&beforeId=${page.nextBeforeId}`;
     }
-    assert.deepEqual(paged.map((entry) => entry.id), all.map((entry) => entry.id));
-    assert.ok(all.every((entry, index) => index === 0 || all[index - 1]!.id > entry.id), 'newest first');
+    assert.deepEqual(
+      paged.map((entry) => entry.id),
+      all.map((entry) => entry.id),
+    );
+    assert.ok(
+      all.every((entry, index) => index === 0 || all[index - 1]!.id > entry.id),
+      'newest first',
+    );
   });
 
   it('rejects invalid audit parameters', async () => {
-    const message = await assertApiError(await admin.api('GET', '/api/admin/audit?limit=501'), 400, 'invalid_request');
+    const message = await assertApiError(
+      await admin.api('GET', '/api/admin/audit?limit=501'),
+      400,
+      'invalid_request',
+    );
     assert.match(message, /"limit"/);
-    await assertApiError(await admin.api('GET', '/api/admin/audit?action=delete'), 400, 'invalid_request');
-    await assertApiError(await admin.api('GET', '/api/admin/audit?since=yesterday'), 400, 'invalid_request');
+    await assertApiError(
+      await admin.api('GET', '/api/admin/audit?action=delete'),
+      400,
+      'invalid_request',
+    );
+    await assertApiError(
+      await admin.api('GET', '/api/admin/audit?since=yesterday'),
+      400,
+      'invalid_request',
+    );
     await assertApiError(await admin.api('GET', '/api/admin/audit?who=me'), 400, 'invalid_request');
   });
 });
@@ -163,7 +216,13 @@ describe('audit export', () => {
       });
     }
     for (const actor of ['=HYPERLINK("http://attacker.test","x")', '+1+2', '-3', '@SUM(A1:A9)']) {
-      await store.appendAudit({ actor, actorIsAdmin: false, action: 'sign-in', result: 'succeeded', owner: actor });
+      await store.appendAudit({
+        actor,
+        actorIsAdmin: false,
+        action: 'sign-in',
+        result: 'succeeded',
+        owner: actor,
+      });
     }
   });
   after(() => stack.close());
@@ -172,7 +231,10 @@ describe('audit export', () => {
     const response = await admin.api('GET', '/api/admin/audit/export?format=csv&actor=cli:ops');
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
-    assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="audit-\d{8}T\d{6}Z\.csv"$/);
+    assert.match(
+      response.headers.get('content-disposition') ?? '',
+      /^attachment; filename="audit-\d{8}T\d{6}Z\.csv"$/,
+    );
     assert.equal(response.headers.get('cache-control'), 'no-store');
 
     const [header, ...records] = parseCsv(await response.text());
@@ -180,7 +242,10 @@ describe('audit export', () => {
     assert.equal(records.length, BULK_ENTRIES);
     const ids = records.map((record) => Number(record[0]));
     assert.equal(new Set(ids).size, BULK_ENTRIES, 'an entry appears twice');
-    assert.ok(ids.every((id, index) => index === 0 || ids[index - 1]! > id), 'newest first');
+    assert.ok(
+      ids.every((id, index) => index === 0 || ids[index - 1]! > id),
+      'newest first',
+    );
 
     const detailColumn = header!.indexOf('detail');
     const failed = records.filter((record) => record[header!.indexOf('result')] === 'failed');
@@ -194,7 +259,12 @@ describe('audit export', () => {
     const actors = records.map((record) => record[header!.indexOf('actor')]);
     const owners = records.map((record) => record[header!.indexOf('owner')]);
 
-    for (const expected of [`'=HYPERLINK("http://attacker.test","x")`, "'+1+2", "'-3", "'@SUM(A1:A9)"]) {
+    for (const expected of [
+      `'=HYPERLINK("http://attacker.test","x")`,
+      "'+1+2",
+      "'-3",
+      "'@SUM(A1:A9)",
+    ]) {
       assert.ok(actors.includes(expected), `actor ${expected} missing from ${actors.join(' | ')}`);
       assert.ok(owners.includes(expected), `owner ${expected} missing`);
     }
@@ -203,9 +273,15 @@ describe('audit export', () => {
   });
 
   it('exports JSON Lines with the same entries', async () => {
-    const response = await admin.api('GET', '/api/admin/audit/export?format=jsonl&actor=cli:ops&result=failed');
+    const response = await admin.api(
+      'GET',
+      '/api/admin/audit/export?format=jsonl&actor=cli:ops&result=failed',
+    );
     assert.equal(response.status, 200);
-    assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="audit-\d{8}T\d{6}Z\.jsonl"$/);
+    assert.match(
+      response.headers.get('content-disposition') ?? '',
+      /^attachment; filename="audit-\d{8}T\d{6}Z\.jsonl"$/,
+    );
     assert.equal(response.headers.get('cache-control'), 'no-store');
 
     const lines = (await response.text()).split('\n');
@@ -223,7 +299,11 @@ describe('audit export', () => {
   });
 
   it('rejects an unknown format', async () => {
-    await assertApiError(await admin.api('GET', '/api/admin/audit/export?format=xlsx'), 400, 'invalid_request');
+    await assertApiError(
+      await admin.api('GET', '/api/admin/audit/export?format=xlsx'),
+      400,
+      'invalid_request',
+    );
     await assertApiError(await admin.api('GET', '/api/admin/audit/export'), 400, 'invalid_request');
   });
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { auditCsvHeader, auditCsvRecord, csvField, csvRecord, exportFileName } from '../../../src/tracker/admin/audit-export.ts';
+import {
+  auditCsvHeader,
+  auditCsvRecord,
+  csvField,
+  csvRecord,
+  exportFileName,
+} from '../../../src/tracker/admin/audit-export.ts';
 import type { AuditEntry } from '../../../src/store/types.ts';
 import { parseCsv } from './csv-parser.ts';
 
@@ -30,11 +36,16 @@ describe('CSV fields', () => {
 
   it('round-trips any record through a parser', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 6 }), (fields) => {
-        const [parsed] = parseCsv(csvRecord(fields));
-        const expected = fields.map((field) => (/^[=+\-@\t\r]/.test(field) ? `'${field}` : field));
-        assert.deepEqual(parsed, expected);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 6 }),
+        (fields) => {
+          const [parsed] = parseCsv(csvRecord(fields));
+          const expected = fields.map((field) =>
+            /^[=+\-@\t\r]/.test(field) ? `'${field}` : field,
+          );
+          assert.deepEqual(parsed, expected);
+        },
+      ),
     );
   });
 });
@@ -57,7 +68,20 @@ describe('audit CSV records', () => {
     };
     const [header, record] = parseCsv(auditCsvHeader() + auditCsvRecord(entry));
 
-    assert.deepEqual(header, ['id', 'at', 'actor', 'actorIsAdmin', 'action', 'result', 'owner', 'clientId', 'delegationId', 'scimId', 'correlationId', 'detail']);
+    assert.deepEqual(header, [
+      'id',
+      'at',
+      'actor',
+      'actorIsAdmin',
+      'action',
+      'result',
+      'owner',
+      'clientId',
+      'delegationId',
+      'scimId',
+      'correlationId',
+      'detail',
+    ]);
     assert.deepEqual(record, [
       '7',
       '2026-12-04T10:00:00.000Z',
@@ -75,15 +99,41 @@ describe('audit CSV records', () => {
   });
 
   it('leaves absent fields empty', () => {
-    const entry: AuditEntry = { id: 1, at: new Date(0), actor: 'jane', actorIsAdmin: false, action: 'sign-in', result: 'succeeded' };
+    const entry: AuditEntry = {
+      id: 1,
+      at: new Date(0),
+      actor: 'jane',
+      actorIsAdmin: false,
+      action: 'sign-in',
+      result: 'succeeded',
+    };
     const [record] = parseCsv(auditCsvRecord(entry));
-    assert.deepEqual(record, ['1', '1970-01-01T00:00:00.000Z', 'jane', 'false', 'sign-in', 'succeeded', '', '', '', '', '', '']);
+    assert.deepEqual(record, [
+      '1',
+      '1970-01-01T00:00:00.000Z',
+      'jane',
+      'false',
+      'sign-in',
+      'succeeded',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   });
 });
 
 describe('export file name', () => {
   it('stamps the time in UTC', () => {
-    assert.equal(exportFileName('csv', new Date('2026-12-04T10:11:12.345Z')), 'audit-20261204T101112Z.csv');
-    assert.equal(exportFileName('jsonl', new Date('2026-12-04T10:11:12.345Z')), 'audit-20261204T101112Z.jsonl');
+    assert.equal(
+      exportFileName('csv', new Date('2026-12-04T10:11:12.345Z')),
+      'audit-20261204T101112Z.csv',
+    );
+    assert.equal(
+      exportFileName('jsonl', new Date('2026-12-04T10:11:12.345Z')),
+      'audit-20261204T101112Z.jsonl',
+    );
   });
 });

@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { seedDelegations } from '../../../src/idp/seed.ts';
 import { startStack, type Stack, type TestBrowser } from '../../helpers/stack.ts';
 import { DelegationOracle } from './oracle.ts';
-import { assertApiError, readNdjson, signInAs, startScimFaultProxy, type ScimFaultProxy } from './support.ts';
+import {
+  assertApiError,
+  readNdjson,
+  signInAs,
+  startScimFaultProxy,
+  type ScimFaultProxy,
+} from './support.ts';
 
 interface Item {
   id: string;
@@ -19,7 +25,14 @@ interface EndLine {
   revoked: number;
   alreadyRevoked: number;
   failedCount: number;
-  failed: { id: string; delegationId: string; owner: string; clientId: string; code: string; message: string }[];
+  failed: {
+    id: string;
+    delegationId: string;
+    owner: string;
+    clientId: string;
+    code: string;
+    message: string;
+  }[];
 }
 
 describe('bulk revocation', () => {
@@ -35,13 +48,17 @@ describe('bulk revocation', () => {
     return (await response.json()) as Record<string, any>;
   };
   const issuedOf = async (query: string): Promise<Item[]> => {
-    const page = await admin.getJson(`/api/admin/delegations?status=issued&sortBy=created&count=500&${query}`);
+    const page = await admin.getJson(
+      `/api/admin/delegations?status=issued&sortBy=created&count=500&${query}`,
+    );
     assert.ok(page.totalResults <= 500, 'the test expects one page');
     return page.items;
   };
 
   /** Runs a bulk revocation and checks the stream's shape; returns the start line and the end line. */
-  const run = async (target: unknown): Promise<{ total: number; operationId: string; end: EndLine }> => {
+  const run = async (
+    target: unknown,
+  ): Promise<{ total: number; operationId: string; end: EndLine }> => {
     const lines = await readNdjson(await bulk({ target, dryRun: false }));
     const [start, ...rest] = lines;
     const end = rest.pop() as EndLine;
@@ -53,7 +70,10 @@ describe('bulk revocation', () => {
     let previous = 0;
     for (const line of rest) {
       assert.equal(line.type, 'progress');
-      assert.ok(line.done >= previous, `progress went back: ${JSON.stringify(line)} after ${previous}`);
+      assert.ok(
+        line.done >= previous,
+        `progress went back: ${JSON.stringify(line)} after ${previous}`,
+      );
       assert.ok(line.done <= line.total, `progress beyond the total: ${JSON.stringify(line)}`);
       previous = line.done;
     }
@@ -62,9 +82,17 @@ describe('bulk revocation', () => {
 
   before(async () => {
     proxy = await startScimFaultProxy();
-    stack = await startStack({ authServer: { scim: { baseUrl: `${proxy.url}/um/admin`, pageSize: 25, revokeConcurrency: 4 } } });
+    stack = await startStack({
+      authServer: {
+        scim: { baseUrl: `${proxy.url}/um/admin`, pageSize: 25, revokeConcurrency: 4 },
+      },
+    });
     proxy.upstream = stack.idpUrl;
-    await seedDelegations(stack.config.idp, { users: 300, delegations: 2500, owner: { username: 'victim', count: 130 } });
+    await seedDelegations(stack.config.idp, {
+      users: 300,
+      delegations: 2500,
+      owner: { username: 'victim', count: 130 },
+    });
     admin = await signInAs(stack, 'admin');
     oracle = new DelegationOracle(stack);
   });
@@ -82,7 +110,10 @@ describe('bulk revocation', () => {
       assert.equal(plan.total, expected);
       assert.deepEqual(plan.users, [{ username: 'victim', count: expected }]);
       for (const client of plan.clients) {
-        assert.equal(client.count, oracle.count("owner = 'victim' AND status = 'issued' AND client_id = ?", client.clientId));
+        assert.equal(
+          client.count,
+          oracle.count("owner = 'victim' AND status = 'issued' AND client_id = ?", client.clientId),
+        );
       }
       assert.equal(plan.truncated, false);
       assert.equal(plan.note, undefined);
@@ -99,20 +130,30 @@ describe('bulk revocation', () => {
       assert.equal(plan.truncated, true);
       assert.match(plan.note, /100 users/);
       const counts = plan.users.map((user: { count: number }) => user.count);
-      assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
-      assert.equal(counts.reduce((sum: number, count: number) => sum + count, 0) + plan.otherUsers.delegations, expected);
+      assert.deepEqual(
+        counts,
+        [...counts].sort((a, b) => b - a),
+      );
+      assert.equal(
+        counts.reduce((sum: number, count: number) => sum + count, 0) + plan.otherUsers.delegations,
+        expected,
+      );
       assert.equal(plan.users.length + plan.otherUsers.users, owners);
       assert.deepEqual(plan.clients, [{ clientId: 'www', count: expected }]);
     });
 
     it('counts one user at one client', async () => {
       const plan = await dryRun({ user: 'victim', client: 'www2' });
-      assert.equal(plan.total, oracle.count("owner = 'victim' AND client_id = 'www2' AND status = 'issued'"));
+      assert.equal(
+        plan.total,
+        oracle.count("owner = 'victim' AND client_id = 'www2' AND status = 'issued'"),
+      );
     });
 
     it('counts ids and unknown ones', async () => {
       const [first, second] = await issuedOf('user=user000002');
-      const revoked = (await admin.getJson('/api/admin/delegations?status=revoked&count=1')).items[0];
+      const revoked = (await admin.getJson('/api/admin/delegations?status=revoked&count=1'))
+        .items[0];
       const plan = await dryRun({ ids: [first!.id, second!.id, revoked.id, 'REVMOjk5OTk5OTk'] });
 
       assert.equal(plan.total, 2);
@@ -144,7 +185,10 @@ describe('bulk revocation', () => {
       assert.equal(end.revoked, issued.length - failing.length);
       assert.equal(end.alreadyRevoked, 0);
       assert.equal(end.failedCount, failing.length);
-      assert.deepEqual(end.failed.map((failure) => failure.id).sort(), failing.map((item) => item.id).sort());
+      assert.deepEqual(
+        end.failed.map((failure) => failure.id).sort(),
+        failing.map((item) => item.id).sort(),
+      );
       for (const failure of end.failed) {
         assert.equal(failure.owner, 'victim');
         assert.equal(failure.code, 'as_error');
@@ -153,17 +197,27 @@ describe('bulk revocation', () => {
 
       for (const item of issued) {
         const expected = failing.includes(item) ? 'issued' : 'revoked';
-        assert.equal(oracle.statusOf(item.delegationId), expected, `${item.id} should be ${expected}`);
+        assert.equal(
+          oracle.statusOf(item.delegationId),
+          expected,
+          `${item.id} should be ${expected}`,
+        );
       }
 
-      const audit = (await admin.getJson(`/api/admin/audit?action=bulk-revoke&owner=victim&limit=500`)).items.filter(
-        (entry: { correlationId: string }) => entry.correlationId === operationId,
-      );
+      const audit = (
+        await admin.getJson(`/api/admin/audit?action=bulk-revoke&owner=victim&limit=500`)
+      ).items.filter((entry: { correlationId: string }) => entry.correlationId === operationId);
       assert.equal(audit.length, issued.length * 2);
       for (const item of failing) {
         const entries = audit.filter((entry: { scimId: string }) => entry.scimId === item.id);
-        assert.deepEqual(entries.map((entry: { result: string }) => entry.result).sort(), ['failed', 'started']);
-        assert.equal(entries.find((entry: { result: string }) => entry.result === 'failed').detail, 'as_error');
+        assert.deepEqual(entries.map((entry: { result: string }) => entry.result).sort(), [
+          'failed',
+          'started',
+        ]);
+        assert.equal(
+          entries.find((entry: { result: string }) => entry.result === 'failed').detail,
+          'as_error',
+        );
       }
     });
 
@@ -176,7 +230,10 @@ describe('bulk revocation', () => {
 
       assert.equal(total, failing.length);
       assert.equal(end.revoked, failing.length - 2);
-      assert.deepEqual(end.failed.map((failure) => failure.id).sort(), [failing[0]!.id, failing[3]!.id].sort());
+      assert.deepEqual(
+        end.failed.map((failure) => failure.id).sort(),
+        [failing[0]!.id, failing[3]!.id].sort(),
+      );
       assert.equal(oracle.count("owner = 'victim' AND status = 'issued'"), 2);
     });
 
@@ -211,7 +268,10 @@ describe('bulk revocation', () => {
       assert.equal(end.failedCount, 1);
       assert.equal(end.failed[0]!.id, target!.id);
       assert.equal(oracle.statusOf(target!.delegationId), 'issued');
-      assert.ok(!proxy.deleteCalls.includes(target!.id), 'a delegation that could not be read was deleted');
+      assert.ok(
+        !proxy.deleteCalls.includes(target!.id),
+        'a delegation that could not be read was deleted',
+      );
     } finally {
       proxy.failGets.clear();
     }
@@ -219,21 +279,33 @@ describe('bulk revocation', () => {
 
   it('revokes one user at one client', async () => {
     const atWww = oracle.count("owner = 'user000001' AND client_id = 'www' AND status = 'issued'");
-    const atWww2 = oracle.count("owner = 'user000001' AND client_id = 'www2' AND status = 'issued'");
+    const atWww2 = oracle.count(
+      "owner = 'user000001' AND client_id = 'www2' AND status = 'issued'",
+    );
     assert.ok(atWww > 0, 'user000001 has no www delegation');
     assert.ok(atWww2 > 0, 'user000001 has no www2 delegation');
 
     const { end } = await run({ user: 'user000001', client: 'www2' });
 
     assert.equal(end.revoked, atWww2);
-    assert.equal(oracle.count("owner = 'user000001' AND client_id = 'www2' AND status = 'issued'"), 0);
-    assert.equal(oracle.count("owner = 'user000001' AND client_id = 'www' AND status = 'issued'"), atWww);
+    assert.equal(
+      oracle.count("owner = 'user000001' AND client_id = 'www2' AND status = 'issued'"),
+      0,
+    );
+    assert.equal(
+      oracle.count("owner = 'user000001' AND client_id = 'www' AND status = 'issued'"),
+      atWww,
+    );
   });
 
   it('rejects invalid bodies', async () => {
     await assertApiError(await bulk({ target: { user: 'victim' } }), 400, 'invalid_request');
     await assertApiError(await bulk({ target: {}, dryRun: true }), 400, 'invalid_request');
-    await assertApiError(await bulk({ target: { user: 'victim' }, dryRun: true, force: true }), 400, 'invalid_request');
+    await assertApiError(
+      await bulk({ target: { user: 'victim' }, dryRun: true, force: true }),
+      400,
+      'invalid_request',
+    );
     await assertApiError(await bulk({ target: { ids: [] }, dryRun: true }), 400, 'invalid_request');
     await assertApiError(await bulk(undefined), 400, 'invalid_request');
   });

@@ -27,7 +27,10 @@ export function parseCsv(text: string): string[][] {
       }
     } else {
       while (index < text.length && text[index] !== ',' && text[index] !== '\r') {
-        if (text[index] === '"' || text[index] === '\n') throw new Error(`CSV: unquoted field contains ${JSON.stringify(text[index])} at ${index}.`);
+        if (text[index] === '"' || text[index] === '\n')
+          throw new Error(
+            `CSV: unquoted field contains ${JSON.stringify(text[index])} at ${index}.`,
+          );
         field += text[index];
         index += 1;
       }
@@ -41,7 +44,9 @@ export function parseCsv(text: string): string[][] {
       record = [];
       index += 2;
     } else {
-      throw new Error(`CSV: expected a comma or CRLF at ${index}, found ${JSON.stringify(text[index] ?? 'end of text')}.`);
+      throw new Error(
+        `CSV: expected a comma or CRLF at ${index}, found ${JSON.stringify(text[index] ?? 'end of text')}.`,
+      );
     }
   }
   if (record.length > 0) throw new Error('CSV: the last record has no CRLF.');

@@ -37,7 +37,12 @@ describe('admin delegation list', () => {
   before(async () => {
     stack = await startStack();
     await seedDelegations(stack.config.idp, { users: 40, delegations: SEEDED });
-    await signInAs(stack, 'janedoe', 'www2', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    await signInAs(
+      stack,
+      'janedoe',
+      'www2',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     admin = await signInAs(stack, 'admin');
     oracle = new DelegationOracle(stack);
   });
@@ -72,13 +77,20 @@ describe('admin delegation list', () => {
     const page = await list('userPrefix=user00001&status=issued&count=500');
     assert.equal(page.totalResults, oracle.count("owner LIKE 'user00001%' AND status = 'issued'"));
     assert.ok(page.items.every((item) => item.owner.startsWith('user00001')));
-    assert.ok(new Set(page.items.map((item) => item.owner)).size > 1, 'a prefix should match several users');
+    assert.ok(
+      new Set(page.items.map((item) => item.owner)).size > 1,
+      'a prefix should match several users',
+    );
   });
 
   it('filters by client', async () => {
     const page = await list('client=www2&status=issued&count=100');
     assert.equal(page.totalResults, oracle.count("client_id = 'www2' AND status = 'issued'"));
-    assert.ok(page.items.every((item) => item.clientId === 'www2' && item.clientLabel === 'Partner portal (www2)'));
+    assert.ok(
+      page.items.every(
+        (item) => item.clientId === 'www2' && item.clientLabel === 'Partner portal (www2)',
+      ),
+    );
   });
 
   it('filters by expiry window', async () => {
@@ -87,7 +99,10 @@ describe('admin delegation list', () => {
     const query = `expiresAfter=${iso(after)}&expiresBefore=${iso(before)}&status=issued&count=500`;
     const page = await list(query);
 
-    assert.equal(page.totalResults, oracle.count("expires > ? AND expires < ? AND status = 'issued'", after, before));
+    assert.equal(
+      page.totalResults,
+      oracle.count("expires > ? AND expires < ? AND status = 'issued'", after, before),
+    );
     for (const item of page.items) {
       const expires = Date.parse(item.expires!) / 1000;
       assert.ok(expires > after && expires < before, `${item.expires} is outside the window`);
@@ -96,7 +111,10 @@ describe('admin delegation list', () => {
 
   it('combines user, client and status', async () => {
     const page = await list('user=user000000&client=www&status=issued&count=500');
-    assert.equal(page.totalResults, oracle.count("owner = 'user000000' AND client_id = 'www' AND status = 'issued'"));
+    assert.equal(
+      page.totalResults,
+      oracle.count("owner = 'user000000' AND client_id = 'www' AND status = 'issued'"),
+    );
     assert.ok(page.items.every((item) => item.owner === 'user000000' && item.clientId === 'www'));
   });
 
@@ -109,7 +127,9 @@ describe('admin delegation list', () => {
   for (const [sortBy, key] of sorts) {
     for (const sortOrder of ['ascending', 'descending']) {
       it(`sorts by ${sortBy} ${sortOrder}`, async () => {
-        const page = await list(`sortBy=${sortBy}&sortOrder=${sortOrder}&status=issued&count=500&startIndex=101`);
+        const page = await list(
+          `sortBy=${sortBy}&sortOrder=${sortOrder}&status=issued&count=500&startIndex=101`,
+        );
         assert.equal(page.items.length, 500);
         const keys = page.items.map(key);
         const sorted = [...keys].sort();
@@ -125,7 +145,9 @@ describe('admin delegation list', () => {
 
     const ids: string[] = [];
     for (let startIndex = 1; ; startIndex += 70) {
-      const page = await list(`user=user000000&status=issued&sortBy=created&startIndex=${startIndex}&count=70`);
+      const page = await list(
+        `user=user000000&status=issued&sortBy=created&startIndex=${startIndex}&count=70`,
+      );
       assert.equal(page.startIndex, startIndex);
       assert.equal(page.totalResults, expected);
       assert.ok(page.items.length <= 70);
@@ -154,7 +176,10 @@ describe('admin delegation list', () => {
     assert.equal(own.items[0]!.thisBrowser, true);
 
     const seeded = await list('user=user000001&count=20');
-    assert.ok(seeded.items.every((item) => item.device === null), 'seeded devices are unknown to the tracker');
+    assert.ok(
+      seeded.items.every((item) => item.device === null),
+      'seeded devices are unknown to the tracker',
+    );
   });
 
   const invalid: [string, string][] = [
@@ -173,7 +198,11 @@ describe('admin delegation list', () => {
   ];
   for (const [query, parameter] of invalid) {
     it(`rejects ${query}`, async () => {
-      const message = await assertApiError(await admin.api('GET', `/api/admin/delegations?${query}`), 400, 'invalid_request');
+      const message = await assertApiError(
+        await admin.api('GET', `/api/admin/delegations?${query}`),
+        400,
+        'invalid_request',
+      );
       assert.match(message, new RegExp(`"${parameter}"`));
     });
   }

@@ -2,9 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AdminDelegationView } from '../../../src/tracker/admin/present.ts';
 import { Tally } from '../../../src/tracker/admin/tally.ts';
-import { groupByDeviceAndClient, UNKNOWN_DEVICE_LABEL } from '../../../src/tracker/admin/user-routes.ts';
+import {
+  groupByDeviceAndClient,
+  UNKNOWN_DEVICE_LABEL,
+} from '../../../src/tracker/admin/user-routes.ts';
 
-function view(id: string, clientId: string, device: AdminDelegationView['device']): AdminDelegationView {
+function view(
+  id: string,
+  clientId: string,
+  device: AdminDelegationView['device'],
+): AdminDelegationView {
   return {
     id,
     delegationId: `d-${id}`,
@@ -37,7 +44,8 @@ describe('tally report', () => {
   it('sums the keys beyond the limit', () => {
     const tally = new Tally();
     for (let index = 0; index < 150; index += 1) {
-      for (let repeat = 0; repeat <= index % 3; repeat += 1) tally.add(`user-${String(index).padStart(3, '0')}`);
+      for (let repeat = 0; repeat <= index % 3; repeat += 1)
+        tally.add(`user-${String(index).padStart(3, '0')}`);
     }
     const report = tally.report(100);
 
@@ -64,7 +72,11 @@ describe('user delegation groups', () => {
     ]);
 
     assert.deepEqual(
-      groups.map((group) => [group.deviceLabel, group.clientId, group.items.map((item) => item.id)]),
+      groups.map((group) => [
+        group.deviceLabel,
+        group.clientId,
+        group.items.map((item) => item.id),
+      ]),
       [
         ['Chrome 126 on Android', 'www2', ['4']],
         ['Firefox 128 on Windows', 'www', ['1', '3']],

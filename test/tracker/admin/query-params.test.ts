@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../../src/shared/errors.ts';
-import { parseAuditExportQuery, parseAuditPageQuery } from '../../../src/tracker/admin/audit-query.ts';
+import {
+  parseAuditExportQuery,
+  parseAuditPageQuery,
+} from '../../../src/tracker/admin/audit-query.ts';
 import { parseBulkTarget } from '../../../src/tracker/admin/bulk-target.ts';
 import { parseAdminDelegationQuery } from '../../../src/tracker/admin/delegation-query.ts';
 
@@ -124,7 +127,10 @@ describe('audit queries', () => {
     assertInvalid(() => parseAuditExportQuery({}), 'format');
     assertInvalid(() => parseAuditExportQuery({ format: 'xlsx' }), 'format');
     assertInvalid(() => parseAuditExportQuery({ format: 'csv', limit: '5' }), 'limit');
-    assert.deepEqual(parseAuditExportQuery({ format: 'jsonl', actor: 'admin' }), { format: 'jsonl', filters: { actor: 'admin' } });
+    assert.deepEqual(parseAuditExportQuery({ format: 'jsonl', actor: 'admin' }), {
+      format: 'jsonl',
+      filters: { actor: 'admin' },
+    });
   });
 });
 
@@ -132,7 +138,11 @@ describe('bulk revocation target', () => {
   it('parses user, client and both', () => {
     assert.deepEqual(parseBulkTarget({ user: 'janedoe' }), { kind: 'filter', owner: 'janedoe' });
     assert.deepEqual(parseBulkTarget({ client: 'www' }), { kind: 'filter', clientId: 'www' });
-    assert.deepEqual(parseBulkTarget({ user: 'janedoe', client: 'www' }), { kind: 'filter', owner: 'janedoe', clientId: 'www' });
+    assert.deepEqual(parseBulkTarget({ user: 'janedoe', client: 'www' }), {
+      kind: 'filter',
+      owner: 'janedoe',
+      clientId: 'www',
+    });
   });
 
   it('removes repeated ids', () => {
@@ -160,7 +170,16 @@ describe('bulk revocation target', () => {
 });
 
 describe('date parameters', () => {
-  const invalid = ['2026-13-01', '2026-00-10', '2026-04-31', '2025-02-29', '2026-12-04T24:00Z', '2026-12-04T10:60Z', '2026-12-04T10:00:61Z', '2026-12-04T10:00+25:00'];
+  const invalid = [
+    '2026-13-01',
+    '2026-00-10',
+    '2026-04-31',
+    '2025-02-29',
+    '2026-12-04T24:00Z',
+    '2026-12-04T10:60Z',
+    '2026-12-04T10:00:61Z',
+    '2026-12-04T10:00+25:00',
+  ];
   for (const value of invalid) {
     it(`rejects ${value}`, () => {
       assertInvalid(() => parseAuditPageQuery({ since: value }), 'since');
@@ -168,7 +187,13 @@ describe('date parameters', () => {
   }
 
   it('accepts a leap day and an offset', () => {
-    assert.deepEqual(parseAuditPageQuery({ since: '2028-02-29' }).since, new Date('2028-02-29T00:00:00Z'));
-    assert.deepEqual(parseAuditPageQuery({ since: '2026-12-04T10:00:30.5-02:30' }).since, new Date('2026-12-04T12:30:30.500Z'));
+    assert.deepEqual(
+      parseAuditPageQuery({ since: '2028-02-29' }).since,
+      new Date('2028-02-29T00:00:00Z'),
+    );
+    assert.deepEqual(
+      parseAuditPageQuery({ since: '2026-12-04T10:00:30.5-02:30' }).since,
+      new Date('2026-12-04T12:30:30.500Z'),
+    );
   });
 });

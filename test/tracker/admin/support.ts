@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signIn, type Stack, type TestBrowser } from '../../helpers/stack.ts';
 
@@ -11,14 +16,32 @@ export const PASSWORDS = {
 
 export type DemoUser = keyof typeof PASSWORDS;
 
-export function signInAs(stack: Stack, username: DemoUser, clientId = 'www', agent?: TestBrowser): Promise<TestBrowser> {
-  return signIn(stack, { username, password: PASSWORDS[username], clientId, ...(agent ? { agent } : {}) });
+export function signInAs(
+  stack: Stack,
+  username: DemoUser,
+  clientId = 'www',
+  agent?: TestBrowser,
+): Promise<TestBrowser> {
+  return signIn(stack, {
+    username,
+    password: PASSWORDS[username],
+    clientId,
+    ...(agent ? { agent } : {}),
+  });
 }
 
 /** Reads the error body of a failed API call and checks its status and code. */
-export async function assertApiError(response: Response, status: number, code: string): Promise<string> {
+export async function assertApiError(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<string> {
   const text = await response.text();
-  assert.equal(response.status, status, `expected ${status} ${code}, got ${response.status}: ${text}`);
+  assert.equal(
+    response.status,
+    status,
+    `expected ${status} ${code}, got ${response.status}: ${text}`,
+  );
   const body = JSON.parse(text) as { error: { code: string; message: string } };
   assert.equal(body.error.code, code);
   return body.error.message;
@@ -77,20 +100,31 @@ function handle(proxy: ScimFaultProxy, request: IncomingMessage, response: Serve
 
   const failing =
     id !== undefined &&
-    ((request.method === 'DELETE' && proxy.failDeletes.has(id)) || (request.method === 'GET' && proxy.failGets.has(id)));
+    ((request.method === 'DELETE' && proxy.failDeletes.has(id)) ||
+      (request.method === 'GET' && proxy.failGets.has(id)));
   if (failing || proxy.upstream === undefined) {
     request.resume();
     const status = failing ? 503 : 502;
     response.writeHead(status, { 'content-type': 'application/scim+json' });
-    response.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: 'unavailable (test proxy)' }));
+    response.end(
+      JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: String(status),
+        detail: 'unavailable (test proxy)',
+      }),
+    );
     return;
   }
 
   const upstream = new URL(request.url ?? '/', proxy.upstream);
-  const forwarded = httpRequest(upstream, { method: request.method, headers: { ...request.headers, host: upstream.host } }, (reply) => {
-    response.writeHead(reply.statusCode ?? 502, reply.headers);
-    reply.pipe(response);
-  });
+  const forwarded = httpRequest(
+    upstream,
+    { method: request.method, headers: { ...request.headers, host: upstream.host } },
+    (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
+    },
+  );
   forwarded.on('error', () => {
     if (!response.headersSent) response.writeHead(502);
     response.end();

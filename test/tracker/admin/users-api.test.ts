@@ -24,14 +24,24 @@ describe('admin user page', () => {
   let stack: Stack;
   let admin: TestBrowser;
   let oracle: DelegationOracle;
-  const detail = (username: string): Promise<UserDetail> => admin.getJson(`/api/admin/users/${encodeURIComponent(username)}`);
+  const detail = (username: string): Promise<UserDetail> =>
+    admin.getJson(`/api/admin/users/${encodeURIComponent(username)}`);
 
   before(async () => {
     stack = await startStack();
-    await seedDelegations(stack.config.idp, { users: 0, delegations: 0, owner: { username: 'janedoe', count: 12 } });
+    await seedDelegations(stack.config.idp, {
+      users: 0,
+      delegations: 0,
+      owner: { username: 'janedoe', count: 12 },
+    });
     const chrome = await signInAs(stack, 'janedoe', 'www');
     await signInAs(stack, 'janedoe', 'www2', chrome);
-    await signInAs(stack, 'janedoe', 'www', new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows));
+    await signInAs(
+      stack,
+      'janedoe',
+      'www',
+      new TestBrowser(stack.trackerUrl, TEST_USER_AGENTS.firefoxWindows),
+    );
     admin = await signInAs(stack, 'admin');
     oracle = new DelegationOracle(stack);
   });
@@ -47,7 +57,10 @@ describe('admin user page', () => {
     assert.equal(user.username, 'janedoe');
     assert.equal(user.total, issued);
     assert.equal(user.truncated, false);
-    assert.equal(user.groups.reduce((sum, group) => sum + group.items.length, 0), issued);
+    assert.equal(
+      user.groups.reduce((sum, group) => sum + group.items.length, 0),
+      issued,
+    );
 
     const known = user.groups.filter((group) => group.device !== null);
     assert.deepEqual(
@@ -67,13 +80,23 @@ describe('admin user page', () => {
     const unknown = user.groups.filter((group) => group.device === null);
     assert.ok(unknown.length > 0);
     assert.ok(unknown.every((group) => group.deviceLabel === 'unknown device'));
-    assert.equal(new Set(unknown.map((group) => group.clientId)).size, unknown.length, 'one unknown-device group per client');
-    assert.ok(user.groups.every((group) => group.items.every((item) => item.owner === 'janedoe' && item.status === 'issued')));
+    assert.equal(
+      new Set(unknown.map((group) => group.clientId)).size,
+      unknown.length,
+      'one unknown-device group per client',
+    );
+    assert.ok(
+      user.groups.every((group) =>
+        group.items.every((item) => item.owner === 'janedoe' && item.status === 'issued'),
+      ),
+    );
   });
 
   it('revokes one client of the user', async () => {
     const lines = await readNdjson(
-      await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: 'janedoe', client: 'www' }, dryRun: false } }),
+      await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: 'janedoe', client: 'www' }, dryRun: false },
+      }),
     );
     assert.deepEqual(lines.at(-1)!.failed, []);
 
@@ -103,18 +126,29 @@ describe('admin user page', () => {
 
   it('revokes all of the user', async () => {
     const lines = await readNdjson(
-      await admin.api('POST', '/api/admin/bulk-revoke', { body: { target: { user: 'janedoe' }, dryRun: false } }),
+      await admin.api('POST', '/api/admin/bulk-revoke', {
+        body: { target: { user: 'janedoe' }, dryRun: false },
+      }),
     );
     assert.equal(lines.at(-1)!.failedCount, 0);
     assert.deepEqual((await detail('janedoe')).groups, []);
   });
 
   it('returns no groups for an unknown user', async () => {
-    assert.deepEqual(await detail('nobody'), { username: 'nobody', total: 0, truncated: false, groups: [] });
+    assert.deepEqual(await detail('nobody'), {
+      username: 'nobody',
+      total: 0,
+      truncated: false,
+      groups: [],
+    });
   });
 
   it('rejects an invalid username', async () => {
-    const message = await assertApiError(await admin.api('GET', '/api/admin/users/bad%01name'), 400, 'invalid_request');
+    const message = await assertApiError(
+      await admin.api('GET', '/api/admin/users/bad%01name'),
+      400,
+      'invalid_request',
+    );
     assert.match(message, /"username"/);
   });
 });

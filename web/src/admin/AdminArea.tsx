@@ -29,9 +29,16 @@ export function AdminArea({ route, config, username }: AdminAreaProps) {
           Audit log
         </Link>
       </nav>
-      {route.page === 'admin-delegations' && <AdminDelegationsPage config={config} adminUsername={username} />}
+      {route.page === 'admin-delegations' && (
+        <AdminDelegationsPage config={config} adminUsername={username} />
+      )}
       {route.page === 'admin-user' && (
-        <UserDetailPage key={route.username} username={route.username} config={config} adminUsername={username} />
+        <UserDetailPage
+          key={route.username}
+          username={route.username}
+          config={config}
+          adminUsername={username}
+        />
       )}
       {route.page === 'admin-audit' && <AuditPage />}
     </div>

@@ -16,7 +16,12 @@ interface AdminDelegationRowProps {
   onChanged: () => void;
 }
 
-export function AdminDelegationRow({ delegation, selected, onToggle, onChanged }: AdminDelegationRowProps) {
+export function AdminDelegationRow({
+  delegation,
+  selected,
+  onToggle,
+  onChanged,
+}: AdminDelegationRowProps) {
   return (
     <tr className={selected ? 'row-selected' : undefined}>
       <td className="cell-check">

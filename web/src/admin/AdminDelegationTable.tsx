@@ -9,7 +9,13 @@ interface AdminDelegationTableProps {
   onChanged: () => void;
 }
 
-export function AdminDelegationTable({ items, selected, onToggle, onTogglePage, onChanged }: AdminDelegationTableProps) {
+export function AdminDelegationTable({
+  items,
+  selected,
+  onToggle,
+  onTogglePage,
+  onChanged,
+}: AdminDelegationTableProps) {
   const allSelected = items.length > 0 && items.every((item) => selected.has(item.id));
 
   return (

@@ -19,7 +19,13 @@ import { useSelection } from '../hooks/useSelection.ts';
 const PAGE_SIZE = 50;
 
 /** Shows every user's delegations, with filters, selection and bulk revocation. */
-export function AdminDelegationsPage({ config, adminUsername }: { config: TrackerConfig; adminUsername: string }) {
+export function AdminDelegationsPage({
+  config,
+  adminUsername,
+}: {
+  config: TrackerConfig;
+  adminUsername: string;
+}) {
   const [filters, setFilters] = useState(EMPTY_DELEGATION_FILTERS);
   const [startIndex, setStartIndex] = useState(1);
   const [bulk, setBulk] = useState<BulkRequest | null>(null);
@@ -36,7 +42,9 @@ export function AdminDelegationsPage({ config, adminUsername }: { config: Tracke
       <div className="toolbar">
         <h1 id="admin-delegations-title">All delegations</h1>
         {data && (
-          <span className="muted">{plural(data.totalResults, 'delegation matches', 'delegations match')}</span>
+          <span className="muted">
+            {plural(data.totalResults, 'delegation matches', 'delegations match')}
+          </span>
         )}
         <span className="toolbar-spacer" />
         <button type="button" onClick={reload} aria-busy={loading}>
@@ -76,7 +84,12 @@ export function AdminDelegationsPage({ config, adminUsername }: { config: Tracke
             items={data.items}
             selected={selection.set}
             onToggle={selection.toggle}
-            onTogglePage={(select) => selection.setMany(data.items.map((item) => item.id), select)}
+            onTogglePage={(select) =>
+              selection.setMany(
+                data.items.map((item) => item.id),
+                select,
+              )
+            }
             onChanged={reload}
           />
           <Pager

@@ -5,7 +5,13 @@ import { RevokeConfirmDialog } from '../components/RevokeConfirmDialog.tsx';
 import { useToast } from '../hooks/useToast.ts';
 
 /** Revokes one delegation of any user after a confirmation, and reports it in a toast. */
-export function AdminRevokeButton({ delegation, onChanged }: { delegation: Delegation; onChanged: () => void }) {
+export function AdminRevokeButton({
+  delegation,
+  onChanged,
+}: {
+  delegation: Delegation;
+  onChanged: () => void;
+}) {
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
 

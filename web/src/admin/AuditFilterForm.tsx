@@ -3,7 +3,15 @@ import type { AuditAction, AuditFilters, AuditResult } from '../api/types.ts';
 import { Field } from '../components/Field.tsx';
 import { localInputToIso } from '../lib/format.ts';
 
-const ACTIONS: AuditAction[] = ['sign-in', 'refresh', 'introspect', 'revoke', 'revoke-all', 'bulk-revoke', 'logout'];
+const ACTIONS: AuditAction[] = [
+  'sign-in',
+  'refresh',
+  'introspect',
+  'revoke',
+  'revoke-all',
+  'bulk-revoke',
+  'logout',
+];
 const RESULTS: AuditResult[] = ['started', 'succeeded', 'failed'];
 
 const EMPTY = { actor: '', owner: '', action: '', result: '', since: '', until: '' };
@@ -35,10 +43,14 @@ export function AuditFilterForm({ onApply }: { onApply: (filters: AuditFilters) 
   return (
     <form className="filters" aria-label="Audit filters" onSubmit={submit}>
       <Field label="Actor">
-        {(id) => <input id={id} value={values.actor} onChange={(e) => set('actor', e.target.value)} />}
+        {(id) => (
+          <input id={id} value={values.actor} onChange={(e) => set('actor', e.target.value)} />
+        )}
       </Field>
       <Field label="Owner">
-        {(id) => <input id={id} value={values.owner} onChange={(e) => set('owner', e.target.value)} />}
+        {(id) => (
+          <input id={id} value={values.owner} onChange={(e) => set('owner', e.target.value)} />
+        )}
       </Field>
       <Field label="Action">
         {(id) => (
@@ -66,12 +78,22 @@ export function AuditFilterForm({ onApply }: { onApply: (filters: AuditFilters) 
       </Field>
       <Field label="Since">
         {(id) => (
-          <input id={id} type="datetime-local" value={values.since} onChange={(e) => set('since', e.target.value)} />
+          <input
+            id={id}
+            type="datetime-local"
+            value={values.since}
+            onChange={(e) => set('since', e.target.value)}
+          />
         )}
       </Field>
       <Field label="Until">
         {(id) => (
-          <input id={id} type="datetime-local" value={values.until} onChange={(e) => set('until', e.target.value)} />
+          <input
+            id={id}
+            type="datetime-local"
+            value={values.until}
+            onChange={(e) => set('until', e.target.value)}
+          />
         )}
       </Field>
       <div className="filter-buttons">

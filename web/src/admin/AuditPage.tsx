@@ -33,9 +33,15 @@ export function AuditPage() {
 
       <AuditFilterForm onApply={setFilters} />
 
-      {hasEntries && log.error !== undefined && <ReloadErrorAlert error={log.error} onRetry={log.loadMore} />}
-      {!hasEntries && log.error !== undefined && <ErrorState error={log.error} onRetry={log.reload} />}
-      {!hasEntries && log.error === undefined && log.loading && <LoadingState label="Loading the audit log…" />}
+      {hasEntries && log.error !== undefined && (
+        <ReloadErrorAlert error={log.error} onRetry={log.loadMore} />
+      )}
+      {!hasEntries && log.error !== undefined && (
+        <ErrorState error={log.error} onRetry={log.reload} />
+      )}
+      {!hasEntries && log.error === undefined && log.loading && (
+        <LoadingState label="Loading the audit log…" />
+      )}
       {!hasEntries && log.error === undefined && !log.loading && (
         <EmptyState>
           <p>No audit entries match these filters.</p>
@@ -47,7 +53,12 @@ export function AuditPage() {
           <div className="pager">
             <span className="pager-status">Showing {log.entries.length} entries</span>
             {log.nextBeforeId !== null && (
-              <button type="button" onClick={log.loadMore} disabled={log.loading} aria-busy={log.loading}>
+              <button
+                type="button"
+                onClick={log.loadMore}
+                disabled={log.loading}
+                aria-busy={log.loading}
+              >
                 Load more
               </button>
             )}

@@ -37,14 +37,18 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
               <td>{entry.owner ?? ''}</td>
               <td>{entry.clientId ?? ''}</td>
               <td>
-                {entry.delegationId !== undefined && <CopyableId value={entry.delegationId} kind="delegation ID" />}
+                {entry.delegationId !== undefined && (
+                  <CopyableId value={entry.delegationId} kind="delegation ID" />
+                )}
                 {entry.delegationId === undefined && entry.scimId !== undefined && (
                   <CopyableId value={entry.scimId} kind="SCIM ID" />
                 )}
               </td>
               <td className="detail">{entry.detail ?? ''}</td>
               <td>
-                {entry.correlationId !== undefined && <CopyableId value={entry.correlationId} kind="correlation ID" />}
+                {entry.correlationId !== undefined && (
+                  <CopyableId value={entry.correlationId} kind="correlation ID" />
+                )}
               </td>
             </tr>
           ))}

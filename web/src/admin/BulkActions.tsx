@@ -13,7 +13,14 @@ interface BulkActionsProps {
   onClearSelection: () => void;
 }
 
-export function BulkActions({ selectedIds, user, client, clients, onStart, onClearSelection }: BulkActionsProps) {
+export function BulkActions({
+  selectedIds,
+  user,
+  client,
+  clients,
+  onStart,
+  onClearSelection,
+}: BulkActionsProps) {
   const clientLabel = clients.find((option) => option.id === client)?.label ?? client;
 
   return (
@@ -26,7 +33,9 @@ export function BulkActions({ selectedIds, user, client, clients, onStart, onCle
       )}
       <GuardedButton
         className="danger-outline"
-        disabledReason={selectedIds.length === 0 ? 'Select delegations in the table first.' : undefined}
+        disabledReason={
+          selectedIds.length === 0 ? 'Select delegations in the table first.' : undefined
+        }
         onClick={() =>
           onStart({
             target: { ids: selectedIds },
@@ -39,7 +48,9 @@ export function BulkActions({ selectedIds, user, client, clients, onStart, onCle
       <GuardedButton
         className="danger-outline"
         disabledReason={user ? undefined : 'Filter by one user ("User (exact)") first.'}
-        onClick={() => user && onStart({ target: { user }, description: `all delegations of ${user}` })}
+        onClick={() =>
+          user && onStart({ target: { user }, description: `all delegations of ${user}` })
+        }
       >
         Revoke all of this user
       </GuardedButton>
@@ -47,7 +58,8 @@ export function BulkActions({ selectedIds, user, client, clients, onStart, onCle
         className="danger-outline"
         disabledReason={client ? undefined : 'Filter by one client first.'}
         onClick={() =>
-          client && onStart({ target: { client }, description: `all delegations of ${clientLabel}` })
+          client &&
+          onStart({ target: { client }, description: `all delegations of ${clientLabel}` })
         }
       >
         Revoke all of this client

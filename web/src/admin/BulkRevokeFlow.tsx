@@ -30,7 +30,13 @@ interface BulkRevokeFlowProps {
  * Runs a bulk revocation in three steps: a dry run that shows what would be revoked, the run with
  * its progress, and a report whose "Retry failed" runs again on the failed ids only.
  */
-export function BulkRevokeFlow({ request, clients, adminUsername, onClose, onFinished }: BulkRevokeFlowProps) {
+export function BulkRevokeFlow({
+  request,
+  clients,
+  adminUsername,
+  onClose,
+  onFinished,
+}: BulkRevokeFlowProps) {
   const [dryRun, setDryRun] = useState<{ result?: BulkDryRun; error?: unknown }>({});
   const { run, start } = useRevocationRun();
 
@@ -86,7 +92,8 @@ export function BulkRevokeFlow({ request, clients, adminUsername, onClose, onFin
         <RevocationReport end={run.end} clients={clients} />
         {run.end.operationId && (
           <p className="muted">
-            Operation ID <code>{run.end.operationId}</code>: the audit log groups its entries under it.
+            Operation ID <code>{run.end.operationId}</code>: the audit log groups its entries under
+            it.
           </p>
         )}
       </Dialog>

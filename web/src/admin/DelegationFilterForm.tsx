@@ -1,7 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { ClientOption, DelegationStatus, SortOrder } from '../api/types.ts';
 import { Field } from '../components/Field.tsx';
-import { EMPTY_DELEGATION_FILTERS, SORT_FIELDS, type DelegationFilterValues } from './delegationFilters.ts';
+import {
+  EMPTY_DELEGATION_FILTERS,
+  SORT_FIELDS,
+  type DelegationFilterValues,
+} from './delegationFilters.ts';
 
 interface DelegationFilterFormProps {
   initial: DelegationFilterValues;
@@ -37,11 +41,17 @@ export function DelegationFilterForm({ initial, clients, onApply }: DelegationFi
   return (
     <form className="filters" aria-label="Delegation filters" onSubmit={submit}>
       <Field label="User (exact)">
-        {(id) => <input id={id} value={values.user} onChange={(e) => set('user', e.target.value)} />}
+        {(id) => (
+          <input id={id} value={values.user} onChange={(e) => set('user', e.target.value)} />
+        )}
       </Field>
       <Field label="User starts with">
         {(id) => (
-          <input id={id} value={values.userPrefix} onChange={(e) => set('userPrefix', e.target.value)} />
+          <input
+            id={id}
+            value={values.userPrefix}
+            onChange={(e) => set('userPrefix', e.target.value)}
+          />
         )}
       </Field>
       <Field label="Client">
@@ -102,7 +112,11 @@ export function DelegationFilterForm({ initial, clients, onApply }: DelegationFi
       </Field>
       <Field label="Order">
         {(id) => (
-          <select id={id} value={values.sortOrder} onChange={(e) => set('sortOrder', e.target.value as SortOrder)}>
+          <select
+            id={id}
+            value={values.sortOrder}
+            onChange={(e) => set('sortOrder', e.target.value as SortOrder)}
+          >
             <option value="ascending">Ascending</option>
             <option value="descending">Descending</option>
           </select>

@@ -25,8 +25,8 @@ export function DryRunSummary({ dryRun, clients, adminUsername }: DryRunSummaryP
       <OwnDelegationsWarning dryRun={dryRun} adminUsername={adminUsername} />
       {dryRun.notFound !== undefined && dryRun.notFound > 0 && (
         <p className="muted">
-          {plural(dryRun.notFound, 'selected delegation was', 'selected delegations were')} not found
-          or already revoked, so the run skips them.
+          {plural(dryRun.notFound, 'selected delegation was', 'selected delegations were')} not
+          found or already revoked, so the run skips them.
         </p>
       )}
       {dryRun.note && <p className="muted">{dryRun.note}</p>}

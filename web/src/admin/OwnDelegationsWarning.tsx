@@ -17,8 +17,8 @@ export function OwnDelegationsWarning({ dryRun, adminUsername }: OwnDelegationsW
   if (own) {
     return (
       <p className="alert alert-warn" role="alert">
-        This includes {plural(own.count, 'delegation')} of your own ({adminUsername}), so you will be
-        signed out of {own.count === 1 ? 'that application' : 'those applications'}.
+        This includes {plural(own.count, 'delegation')} of your own ({adminUsername}), so you will
+        be signed out of {own.count === 1 ? 'that application' : 'those applications'}.
       </p>
     );
   }

@@ -45,7 +45,9 @@ export function UserDetailPage({ username, config, adminUsername }: UserDetailPa
           type="button"
           className="danger"
           disabled={count === 0}
-          onClick={() => setBulk({ target: { user: username }, description: `all delegations of ${username}` })}
+          onClick={() =>
+            setBulk({ target: { user: username }, description: `all delegations of ${username}` })
+          }
         >
           Revoke all of this user
         </button>
@@ -53,7 +55,9 @@ export function UserDetailPage({ username, config, adminUsername }: UserDetailPa
 
       {data && error !== undefined && <ReloadErrorAlert error={error} onRetry={reload} />}
       {!data && error !== undefined && <ErrorState error={error} onRetry={reload} />}
-      {!data && error === undefined && <LoadingState label={`Loading the sessions of ${username}…`} />}
+      {!data && error === undefined && (
+        <LoadingState label={`Loading the sessions of ${username}…`} />
+      )}
       {data && count === 0 && (
         <EmptyState>
           <p>{username} has no active sessions.</p>

@@ -38,10 +38,7 @@ export function runBulkRevoke(
 }
 
 export function getUserDetail(username: string, signal?: AbortSignal): Promise<UserDetail> {
-  return requestJson(
-    `/api/admin/users/${encodeURIComponent(username)}`,
-    { signal },
-  );
+  return requestJson(`/api/admin/users/${encodeURIComponent(username)}`, { signal });
 }
 
 export function listAudit(

@@ -161,13 +161,7 @@ export interface UserDetail {
 }
 
 export type AuditAction =
-  | 'sign-in'
-  | 'refresh'
-  | 'introspect'
-  | 'revoke'
-  | 'revoke-all'
-  | 'bulk-revoke'
-  | 'logout';
+  'sign-in' | 'refresh' | 'introspect' | 'revoke' | 'revoke-all' | 'bulk-revoke' | 'logout';
 
 export type AuditResult = 'started' | 'succeeded' | 'failed';
 

@@ -22,7 +22,9 @@ export function CopyableId({ value, kind }: CopyableIdProps) {
     } catch {
       // The Clipboard API needs a secure context (HTTPS or loopback) and the page's focus.
       selectText(codeRef.current);
-      toast.error(`Copying the ${kind} failed: this browser blocked the clipboard. The ID is selected, so press Ctrl+C (⌘C on a Mac).`);
+      toast.error(
+        `Copying the ${kind} failed: this browser blocked the clipboard. The ID is selected, so press Ctrl+C (⌘C on a Mac).`,
+      );
     }
   }
 
@@ -31,10 +33,30 @@ export function CopyableId({ value, kind }: CopyableIdProps) {
       <code ref={codeRef} className="id" title={value}>
         {value}
       </code>
-      <button type="button" className="copy-button" aria-label={`Copy ${kind}`} title={`Copy ${kind}`} onClick={copy}>
+      <button
+        type="button"
+        className="copy-button"
+        aria-label={`Copy ${kind}`}
+        title={`Copy ${kind}`}
+        onClick={copy}
+      >
         <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-          <rect x="5" y="5" width="9" height="9" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
-          <path d="M3 11V3.5A1.5 1.5 0 0 1 4.5 2H11" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <rect
+            x="5"
+            y="5"
+            width="9"
+            height="9"
+            rx="1.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+          />
+          <path
+            d="M3 11V3.5A1.5 1.5 0 0 1 4.5 2H11"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+          />
         </svg>
       </button>
     </span>

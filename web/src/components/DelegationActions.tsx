@@ -22,7 +22,12 @@ interface DelegationActionsProps {
   onChanged: () => void;
 }
 
-export function DelegationActions({ delegation, introspectionMode, onRevoking, onChanged }: DelegationActionsProps) {
+export function DelegationActions({
+  delegation,
+  introspectionMode,
+  onRevoking,
+  onChanged,
+}: DelegationActionsProps) {
   const toast = useToast();
   const [busy, setBusy] = useState<ActionName | null>(null);
   const [introspection, setIntrospection] = useState<IntrospectionResult | null>(null);
@@ -48,7 +53,9 @@ export function DelegationActions({ delegation, introspectionMode, onRevoking, o
     try {
       const result = await introspectDelegation(delegation.id, introspectionMode);
       setIntrospection(result);
-      toast.success(`Introspected the access token of ${label}: ${result.active ? 'active' : 'inactive'}.`);
+      toast.success(
+        `Introspected the access token of ${label}: ${result.active ? 'active' : 'inactive'}.`,
+      );
     } catch (error) {
       toast.error(`Introspection of ${label} failed: ${errorMessage(error)}`);
     } finally {

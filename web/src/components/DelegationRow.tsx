@@ -14,7 +14,12 @@ interface DelegationRowProps {
   onChanged: () => void;
 }
 
-export function DelegationRow({ delegation, introspectionMode, onRevoking, onChanged }: DelegationRowProps) {
+export function DelegationRow({
+  delegation,
+  introspectionMode,
+  onRevoking,
+  onChanged,
+}: DelegationRowProps) {
   return (
     <tr className={delegation.thisBrowser ? 'row-highlight' : undefined}>
       <td>

@@ -9,7 +9,12 @@ interface DelegationTableProps {
   onChanged: () => void;
 }
 
-export function DelegationTable({ items, introspectionMode, onRevoking, onChanged }: DelegationTableProps) {
+export function DelegationTable({
+  items,
+  introspectionMode,
+  onRevoking,
+  onChanged,
+}: DelegationTableProps) {
   return (
     <div className="table-scroll">
       <table className="table table-wide">

@@ -1,6 +1,12 @@
 import type { Device } from '../api/types.ts';
 
-export function DeviceCell({ device, thisBrowser }: { device: Device | null; thisBrowser: boolean }) {
+export function DeviceCell({
+  device,
+  thisBrowser,
+}: {
+  device: Device | null;
+  thisBrowser: boolean;
+}) {
   return (
     <span className="device">
       {device ? (

@@ -11,7 +11,9 @@ export function ErrorState({ error, onRetry }: ErrorStateProps) {
 
   return (
     <div className="state state-error" role="alert">
-      <p className="state-title">{forbidden ? 'Administrators only' : 'Could not load this page'}</p>
+      <p className="state-title">
+        {forbidden ? 'Administrators only' : 'Could not load this page'}
+      </p>
       <p>{errorMessage(error)}</p>
       {onRetry && !forbidden && (
         <button type="button" onClick={onRetry}>

@@ -13,7 +13,13 @@ interface GuardedButtonProps {
  * Renders a button that, when not allowed, stays focusable (aria-disabled in place of disabled) so the
  * reason can be shown on hover and focus and read out through aria-describedby.
  */
-export function GuardedButton({ children, onClick, disabledReason, busy = false, className }: GuardedButtonProps) {
+export function GuardedButton({
+  children,
+  onClick,
+  disabledReason,
+  busy = false,
+  className,
+}: GuardedButtonProps) {
   const reasonId = useId();
   const blocked = disabledReason !== undefined;
 

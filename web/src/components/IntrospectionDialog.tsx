@@ -48,7 +48,10 @@ export function IntrospectionDialog({ result, clientLabel, onClose }: Introspect
           {result.mode === 'jwt' && <JwtBlock verified={result.verified === true} />}
         </>
       ) : (
-        <p>The authorization server reports this access token as inactive: it was revoked or has expired.</p>
+        <p>
+          The authorization server reports this access token as inactive: it was revoked or has
+          expired.
+        </p>
       )}
     </Dialog>
   );

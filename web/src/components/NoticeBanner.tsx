@@ -7,7 +7,12 @@ export function NoticeBanner({ notice, onDismiss }: { notice: Notice; onDismiss:
       role={notice.kind === 'error' ? 'alert' : 'status'}
     >
       <span>{notice.message}</span>
-      <button type="button" className="icon-button" aria-label="Dismiss message" onClick={onDismiss}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Dismiss message"
+        onClick={onDismiss}
+      >
         ×
       </button>
     </div>

@@ -23,7 +23,11 @@ export function Pager({ startIndex, shown, total, pageSize, onChange }: PagerPro
       >
         Previous
       </button>
-      <button type="button" disabled={last >= total} onClick={() => onChange(startIndex + pageSize)}>
+      <button
+        type="button"
+        disabled={last >= total}
+        onClick={() => onChange(startIndex + pageSize)}
+      >
         Next
       </button>
     </nav>

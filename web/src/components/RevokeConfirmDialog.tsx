@@ -10,10 +10,15 @@ interface RevokeConfirmDialogProps {
 
 export function RevokeConfirmDialog({ delegation, onConfirm, onCancel }: RevokeConfirmDialogProps) {
   return (
-    <ConfirmDialog title="Revoke this session?" confirmLabel="Revoke" onConfirm={onConfirm} onCancel={onCancel}>
+    <ConfirmDialog
+      title="Revoke this session?"
+      confirmLabel="Revoke"
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
       <p>
-        Every token of this delegation stops working at once, so <strong>{delegation.clientLabel}</strong>{' '}
-        will ask {delegation.owner} to sign in again.
+        Every token of this delegation stops working at once, so{' '}
+        <strong>{delegation.clientLabel}</strong> will ask {delegation.owner} to sign in again.
       </p>
       <dl className="facts">
         <dt>User</dt>

@@ -44,15 +44,22 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const show = useCallback(
     (kind: ToastKind, message: string) => {
-      const same = shownRef.current.find((toast) => toast.kind === kind && toast.message === message);
-      const toast = same ? { ...same, count: same.count + 1 } : { id: nextId.current++, kind, message, count: 1 };
+      const same = shownRef.current.find(
+        (toast) => toast.kind === kind && toast.message === message,
+      );
+      const toast = same
+        ? { ...same, count: same.count + 1 }
+        : { id: nextId.current++, kind, message, count: 1 };
       const others = shownRef.current.filter((shown) => shown.id !== toast.id);
       replace([...others, toast].slice(-MAX_TOASTS));
 
       const lifetime = LIFETIME_MS[kind];
       if (lifetime === undefined) return;
       window.clearTimeout(timers.current.get(toast.id));
-      timers.current.set(toast.id, window.setTimeout(() => dismiss(toast.id), lifetime));
+      timers.current.set(
+        toast.id,
+        window.setTimeout(() => dismiss(toast.id), lifetime),
+      );
     },
     [dismiss, replace],
   );

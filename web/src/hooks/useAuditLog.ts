@@ -41,7 +41,11 @@ export function useAuditLog(filters: AuditFilters) {
   useEffect(() => {
     const controller = new AbortController();
     const append = request.beforeId !== undefined;
-    const query = { ...(JSON.parse(request.key) as AuditFilters), beforeId: request.beforeId, limit: PAGE_SIZE };
+    const query = {
+      ...(JSON.parse(request.key) as AuditFilters),
+      beforeId: request.beforeId,
+      limit: PAGE_SIZE,
+    };
     setState((current) => ({
       ...current,
       entries: append ? current.entries : [],

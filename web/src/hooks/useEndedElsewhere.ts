@@ -35,7 +35,9 @@ export function useEndedElsewhere(page: DelegationPage | undefined, reload: () =
     if (before.page.startIndex !== page.startIndex) return;
 
     const listed = new Set(page.items.map((item) => item.id));
-    const ended = before.page.items.filter((item) => !listed.has(item.id) && !revokedHere.current.has(item.id));
+    const ended = before.page.items.filter(
+      (item) => !listed.has(item.id) && !revokedHere.current.has(item.id),
+    );
     if (ended.length > 0) {
       toast.info(`${plural(ended.length, 'session was', 'sessions were')} ended elsewhere.`);
     }

@@ -15,7 +15,8 @@ const NOTICES: Record<string, Notice> = {
   },
   login_denied: {
     kind: 'error',
-    message: 'The authorization server denied the sign-in, or it was cancelled there. Sign in again to continue.',
+    message:
+      'The authorization server denied the sign-in, or it was cancelled there. Sign in again to continue.',
   },
   login_failed: {
     kind: 'error',
@@ -40,7 +41,10 @@ function readNotice(): Notice | null {
     return { kind: 'info', message: `You are logged out. ${revokedSentence(revokeAllCounts)}` };
   }
   return (
-    NOTICES[code] ?? { kind: 'error', message: `The sign-in did not complete (${code}). Sign in again.` }
+    NOTICES[code] ?? {
+      kind: 'error',
+      message: `The sign-in did not complete (${code}). Sign in again.`,
+    }
   );
 }
 
@@ -55,13 +59,18 @@ export function useNotice(): [Notice | null, () => void] {
     const url = new URL(window.location.href);
     if (!url.searchParams.has('notice')) return;
     url.searchParams.delete('notice');
-    window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${url.pathname}${url.search}${url.hash}`,
+    );
   }, []);
 
   return [notice, () => setNotice(null)];
 }
 
 function revokedSentence({ revoked, alreadyRevoked }: RevokeAllCounts): string {
-  const already = alreadyRevoked > 0 ? `, and ${plural(alreadyRevoked, 'was', 'were')} already revoked` : '';
+  const already =
+    alreadyRevoked > 0 ? `, and ${plural(alreadyRevoked, 'was', 'were')} already revoked` : '';
   return `${plural(revoked, 'session was', 'sessions were')} revoked${already}.`;
 }

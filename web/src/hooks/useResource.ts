@@ -13,7 +13,10 @@ export interface Resource<T> {
  * Loads data for `key` and loads again whenever the key changes, dropping the previous key's data.
  * A response that arrives after the key changed is discarded, because its request is aborted.
  */
-export function useResource<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Resource<T> {
+export function useResource<T>(
+  key: string,
+  load: (signal: AbortSignal) => Promise<T>,
+): Resource<T> {
   const [state, setState] = useState<{ key: string; data?: T; error?: unknown; loading: boolean }>({
     key,
     loading: true,

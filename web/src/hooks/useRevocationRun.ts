@@ -8,7 +8,9 @@ export type RevocationRun =
   | { phase: 'finished'; end: RevokeStreamEnd }
   | { phase: 'error'; error: unknown };
 
-export type RevocationTask = (onEvent: (event: RevokeStreamEvent) => void) => Promise<RevokeStreamEnd>;
+export type RevocationTask = (
+  onEvent: (event: RevokeStreamEvent) => void,
+) => Promise<RevokeStreamEnd>;
 
 /**
  * Tracks one streamed revocation (revoke-all or a bulk revocation) from its progress lines.
@@ -24,7 +26,8 @@ export function useRevocationRun(): {
     setRun({ phase: 'running', done: 0, failed: 0, total: null });
     try {
       const end = await task((event) => {
-        if (event.type === 'start') setRun({ phase: 'running', done: 0, failed: 0, total: event.total });
+        if (event.type === 'start')
+          setRun({ phase: 'running', done: 0, failed: 0, total: event.total });
         if (event.type === 'progress') setRun({ phase: 'running', ...event });
       });
       setRun({ phase: 'finished', end });
