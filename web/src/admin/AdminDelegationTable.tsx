@@ -1,4 +1,5 @@
 import type { Delegation } from '../api/types.ts';
+import { DelegationHeadCells } from '../components/DelegationHeadCells.tsx';
 import { AdminDelegationRow } from './AdminDelegationRow.tsx';
 
 interface AdminDelegationTableProps {
@@ -33,14 +34,7 @@ export function AdminDelegationTable({
               />
             </th>
             <th scope="col">User</th>
-            <th scope="col">Client</th>
-            <th scope="col">Delegation ID</th>
-            <th scope="col">SCIM ID</th>
-            <th scope="col">Device</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">Scope</th>
+            <DelegationHeadCells />
             <th scope="col">Actions</th>
           </tr>
         </thead>

@@ -1,8 +1,6 @@
 import type { UserDelegationGroup } from '../api/types.ts';
-import { CopyableId } from '../components/CopyableId.tsx';
-import { ScopeList } from '../components/ScopeList.tsx';
-import { StatusBadge } from '../components/StatusBadge.tsx';
-import { TimeCell } from '../components/TimeCell.tsx';
+import { DelegationCells } from '../components/DelegationCells.tsx';
+import { DelegationHeadCells } from '../components/DelegationHeadCells.tsx';
 import { deviceLabel } from '../lib/format.ts';
 import { AdminRevokeButton } from './AdminRevokeButton.tsx';
 import { clientLabelOf } from './userGroups.ts';
@@ -29,36 +27,14 @@ export function UserDeviceGroup({ groups, onChanged }: UserDeviceGroupProps) {
             <caption>{clientLabelOf(group)}</caption>
             <thead>
               <tr>
-                <th scope="col">Delegation ID</th>
-                <th scope="col">SCIM ID</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">Scope</th>
+                <DelegationHeadCells showClient={false} showDevice={false} />
                 <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
               {group.items.map((delegation) => (
                 <tr key={delegation.id}>
-                  <td>
-                    <CopyableId value={delegation.delegationId} kind="delegation ID" />
-                  </td>
-                  <td>
-                    <CopyableId value={delegation.id} kind="SCIM ID" />
-                  </td>
-                  <td>
-                    <TimeCell iso={delegation.created} />
-                  </td>
-                  <td>
-                    <TimeCell iso={delegation.expires} relative />
-                  </td>
-                  <td>
-                    <StatusBadge status={delegation.status} />
-                  </td>
-                  <td>
-                    <ScopeList scope={delegation.scope} />
-                  </td>
+                  <DelegationCells delegation={delegation} showClient={false} showDevice={false} />
                   <td>
                     <AdminRevokeButton delegation={delegation} onChanged={onChanged} />
                   </td>

@@ -1,11 +1,6 @@
 import type { Delegation, IntrospectionMode } from '../api/types.ts';
-import { ClientCell } from './ClientCell.tsx';
-import { CopyableId } from './CopyableId.tsx';
 import { DelegationActions } from './DelegationActions.tsx';
-import { DeviceCell } from './DeviceCell.tsx';
-import { ScopeList } from './ScopeList.tsx';
-import { StatusBadge } from './StatusBadge.tsx';
-import { TimeCell } from './TimeCell.tsx';
+import { DelegationCells } from './DelegationCells.tsx';
 
 interface DelegationRowProps {
   delegation: Delegation;
@@ -22,30 +17,7 @@ export function DelegationRow({
 }: DelegationRowProps) {
   return (
     <tr className={delegation.thisBrowser ? 'row-highlight' : undefined}>
-      <td>
-        <ClientCell label={delegation.clientLabel} id={delegation.clientId} />
-      </td>
-      <td>
-        <CopyableId value={delegation.delegationId} kind="delegation ID" />
-      </td>
-      <td>
-        <CopyableId value={delegation.id} kind="SCIM ID" />
-      </td>
-      <td>
-        <DeviceCell device={delegation.device} thisBrowser={delegation.thisBrowser} />
-      </td>
-      <td>
-        <TimeCell iso={delegation.created} />
-      </td>
-      <td>
-        <TimeCell iso={delegation.expires} relative />
-      </td>
-      <td>
-        <StatusBadge status={delegation.status} />
-      </td>
-      <td>
-        <ScopeList scope={delegation.scope} />
-      </td>
+      <DelegationCells delegation={delegation} />
       <td>
         <DelegationActions
           delegation={delegation}

@@ -1,4 +1,5 @@
 import type { Delegation, IntrospectionMode } from '../api/types.ts';
+import { DelegationHeadCells } from './DelegationHeadCells.tsx';
 import { DelegationRow } from './DelegationRow.tsx';
 
 interface DelegationTableProps {
@@ -21,14 +22,7 @@ export function DelegationTable({
         <caption className="visually-hidden">Your sessions</caption>
         <thead>
           <tr>
-            <th scope="col">Client</th>
-            <th scope="col">Delegation ID</th>
-            <th scope="col">SCIM ID</th>
-            <th scope="col">Device</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">Scope</th>
+            <DelegationHeadCells />
             <th scope="col">Actions</th>
           </tr>
         </thead>
