@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { DEMO_ACCOUNTS } from '../idp/accounts.ts';
 import { INTERACTION_PATH } from '../idp/provider/routes.ts';
 import { seedDelegations } from '../idp/seed.ts';
+import { rotateKeyCommand } from './idp-rotate-key.ts';
 import { startEmbeddedServer, type EmbeddedServer } from '../idp/server.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { Command } from './main.ts';
@@ -14,6 +15,8 @@ const HELP = `Usage:
   session-tracker idp seed --users N --delegations M [--user NAME --count K]
   session-tracker idp seed --user NAME --count K
                                       Fill its store with generated delegations.
+  session-tracker idp rotate-key [--keep-retired N]
+                                      Replace its signing key (run while it is stopped).
 
 The embedded server stands in for Curity Identity Server: OpenID Connect with Curity's endpoint
 paths, phantom-token introspection and the SCIM 2.0 Delegations endpoint. Its state is one SQLite
@@ -33,6 +36,7 @@ export const idpCommand: Command = async (args) => {
   try {
     const [first, ...rest] = args;
     if (first === 'seed') return await seedCommand(rest);
+    if (first === 'rotate-key') return await rotateKeyCommand(rest);
 
     const { values } = parseArgs({
       args,

@@ -161,3 +161,74 @@ describe('startEmbeddedServer', () => {
     );
   });
 });
+
+describe('idp rotate-key', () => {
+  let folder: string;
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'idp-rotate-'));
+  });
+  after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** Runs the command in a child process, as a user would, on this test's data folder. */
+  function runCli(
+    args: string[],
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [BIN, 'idp', ...args], {
+      env: {
+        PATH: process.env.PATH,
+        ST_IDP__DATA_DIR: join(folder, 'idp'),
+        ST_TRACKER__DATA_DIR: join(folder, 'tracker'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    return new Promise((resolveRun) =>
+      child.once('exit', (code) => resolveRun({ code, stdout, stderr })),
+    );
+  }
+
+  async function publishedKids(): Promise<string[]> {
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        idp: { port: await freePort(), dataDir: join(folder, 'idp') },
+        tracker: { dataDir: join(folder, 'tracker') },
+      },
+    });
+    const server = await startEmbeddedServer(config.idp, {
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      const response = await fetch(`${server.issuer}/jwks`);
+      const body = (await response.json()) as { keys: { kid: string }[] };
+      return body.keys.map((key) => key.kid);
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('publishes the new key first', async () => {
+    const before = await publishedKids();
+
+    const result = await runCli(['rotate-key']);
+
+    assert.equal(result.code, 0, result.stderr);
+    const kid = /New signing key (\S+)/.exec(result.stdout)?.[1];
+    assert.ok(kid, result.stdout);
+    const after = await publishedKids();
+    assert.equal(after[0], kid);
+    assert.ok(after.includes(before[0]!), 'the replaced key stays published');
+  });
+
+  test('rejects a bad --keep-retired', async () => {
+    const result = await runCli(['rotate-key', '--keep-retired', 'two']);
+
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--keep-retired must be a whole number of 0 or more, got "two"/);
+  });
+});
