@@ -208,13 +208,10 @@ describe('dashboard', () => {
   it('collapses and caps failure toasts', async () => {
     tracker.state.nextUser = 'janedoe';
     const { page, problems } = await open({ allow: [failedResource(409)] });
-    await page.clock.install();
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const here = bodyRows(page).filter({ hasText: 'This browser' });
     const ended = 'That session has ended at the authorization server. Reload the list.';
     let failures = 0;
     let distinct = false;
+    // Routed before the first navigation, so no introspection can reach the mock and succeed.
     await page.route('**/introspect', (route) => {
       failures += 1;
       const message = distinct ? `Failure number ${failures}.` : ended;
@@ -224,6 +221,10 @@ describe('dashboard', () => {
         body: JSON.stringify({ error: { code: 'delegation_ended', message } }),
       });
     });
+    await page.clock.install();
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const here = bodyRows(page).filter({ hasText: 'This browser' });
 
     for (let click = 1; click <= 3; click += 1) {
       await here.getByRole('button', { name: 'Introspect' }).click();
