@@ -1,13 +1,7 @@
 import autocannon, { type AutocannonClient, type AutocannonRequest } from 'autocannon';
 import { readChildInput, serveParent } from './ipc.ts';
-
-/** One signed-in browser of the load run. */
-export interface LoadSession {
-  cookie: string;
-  csrfToken: string;
-  /** SCIM id of a delegation whose tokens this browser holds, for the introspection request. */
-  delegationScimId: string;
-}
+import { loadRequests, type LoadSession } from '../lib/load-requests.ts';
+export type { LoadSession };
 
 export interface LoadInput {
   trackerUrl: string;
@@ -51,7 +45,7 @@ async function runLoad(input: LoadInput): Promise<LoadSummary> {
     setupClient: (client: AutocannonClient) => {
       const session = input.sessions[nextSession % input.sessions.length]!;
       nextSession += 1;
-      client.setRequests(requestsOf(input.trackerUrl, session));
+      client.setRequests(loadRequests(input.trackerUrl, session));
     },
   });
 
@@ -70,22 +64,4 @@ async function runLoad(input: LoadInput): Promise<LoadSummary> {
       Object.entries(result.statusCodeStats).map(([status, stats]) => [status, stats.count]),
     ),
   };
-}
-
-function requestsOf(trackerUrl: string, session: LoadSession): AutocannonRequest[] {
-  const headers = {
-    accept: 'application/json',
-    cookie: session.cookie,
-    origin: new URL(trackerUrl).origin,
-    'x-csrf-token': session.csrfToken,
-  };
-  return [
-    { method: 'GET', path: '/api/delegations?startIndex=1&count=50', headers },
-    {
-      method: 'POST',
-      path: `/api/delegations/${encodeURIComponent(session.delegationScimId)}/introspect`,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'json' }),
-    },
-  ];
 }

@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
+import type { AutocannonRequest } from 'autocannon';
 import { reachCallback, startLogin, TestBrowser } from '../../test/helpers/stack.ts';
-
-/** A signed-in browser of the load: the headers its requests carry, and a delegation whose tokens it has. */
-export interface LoadSession {
-  cookie: string;
-  csrfToken: string;
-  delegationScimId: string;
-}
+import { loadRequests, type LoadSession } from '../lib/load-requests.ts';
+export type { LoadSession };
 
 export interface LoadFigures {
   connections: number;
@@ -18,13 +14,6 @@ export interface LoadFigures {
   latencyMaxMs: number;
   non2xx: number;
   errors: number;
-}
-
-interface AutocannonRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
 }
 
 interface AutocannonResult {
@@ -42,7 +31,8 @@ type Autocannon = (options: {
   setupClient: (client: { setRequests(requests: AutocannonRequest[]): void }) => void;
 }) => Promise<AutocannonResult>;
 
-// autocannon 8 is CommonJS and ships no type declarations; the shapes above follow its README.
+// autocannon 8 is CommonJS without type declarations of its own. bench/types/autocannon.d.ts
+// declares the request shape, and the shapes above follow its README.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const USERS = [
@@ -106,7 +96,7 @@ export async function runLoad(
     setupClient: (client) => {
       const session = sessions[nextSession % sessions.length]!;
       nextSession += 1;
-      client.setRequests(requestsOf(publicUrl, session));
+      client.setRequests(loadRequests(publicUrl, session));
     },
   });
 
@@ -121,22 +111,4 @@ export async function runLoad(
     non2xx: result.non2xx,
     errors: result.errors,
   };
-}
-
-function requestsOf(publicUrl: string, session: LoadSession): AutocannonRequest[] {
-  const headers = {
-    accept: 'application/json',
-    cookie: session.cookie,
-    origin: new URL(publicUrl).origin,
-    'x-csrf-token': session.csrfToken,
-  };
-  return [
-    { method: 'GET', path: '/api/delegations?startIndex=1&count=50', headers },
-    {
-      method: 'POST',
-      path: `/api/delegations/${encodeURIComponent(session.delegationScimId)}/introspect`,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'json' }),
-    },
-  ];
 }
