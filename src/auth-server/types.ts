@@ -53,7 +53,7 @@ export type RevokeResult = 'revoked' | 'already-revoked';
 /** Reads and revokes delegations: the SCIM 2.0 `Delegations` endpoint of Curity. */
 export interface DelegationDirectory {
   list(query: DelegationQuery, signal?: AbortSignal): Promise<DelegationPage>;
-  /** Returns null when the server answers 404 (unknown or already revoked). */
+  /** Returns null when the server responds with 404 (unknown or already revoked). */
   get(id: string, signal?: AbortSignal): Promise<Delegation | null>;
   revoke(id: string, signal?: AbortSignal): Promise<RevokeResult>;
 }
@@ -119,7 +119,7 @@ export interface RelyingParty {
   ): Promise<SignInResult>;
   refresh(clientId: string, refreshToken: string): Promise<TokenSet>;
   introspect(accessToken: string, mode: IntrospectionMode): Promise<IntrospectionResult>;
-  /** Where to send the browser to end the single sign-on session at the server. */
+  /** Builds the URL that ends the single sign-on session at the server when the browser opens it. */
   logoutUrl(options: {
     clientId: string;
     idTokenHint: string | undefined;

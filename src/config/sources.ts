@@ -1,6 +1,6 @@
 import { isPlainObject, type EnvironmentSetting } from './env.ts';
 
-/** Where a setting's value came from. */
+/** The source of a setting's value. */
 export type SettingOrigin =
   | { kind: 'file'; file: string }
   | { kind: 'variable'; name: string; text: string }

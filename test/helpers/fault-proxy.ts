@@ -14,13 +14,13 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does with a matching request instead of forwarding it unchanged. */
 export type Fault =
-  /** Closes the connection without an answer, as a server that crashed mid-request. */
+  /** Closes the connection without a response, as a server that crashed mid-request. */
   | { kind: 'reset' }
   /** Closes this and every open connection and stops listening, as a server process that died. */
   | { kind: 'die' }
-  /** Reads the request and never answers; the connection stays open until the rule is cleared. */
+  /** Reads the request and never responds. The connection stays open until the rule is cleared. */
   | { kind: 'hang' }
-  /** Answers with this status and body without asking the server. */
+  /** Responds with this status and body without forwarding to the server. */
   | { kind: 'respond'; status: number; contentType?: string; body?: string }
   /** Forwards the request after waiting `ms` milliseconds. */
   | { kind: 'delay'; ms: number }
