@@ -54,6 +54,19 @@ export async function startStack(
   overrides: unknown = {},
   options: StackOptions = {},
 ): Promise<Stack> {
+  // freePort() closes its probe before the server listens, so another socket on the machine can
+  // take the port in between. A fresh pair of ports then almost always works.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startStackOnce(overrides, options);
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
+      if (!inUse || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startStackOnce(overrides: unknown, options: StackOptions): Promise<Stack> {
   const folder = mkdtempSync(join(tmpdir(), 'session-tracker-stack-'));
   const trackerPort = await freePort();
   const idpPort = await freePort();
